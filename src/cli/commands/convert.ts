@@ -1,0 +1,75 @@
+import { writeFile } from 'node:fs/promises';
+import type { Argv, CommandModule } from 'yargs';
+import { convert } from '../../convert.js';
+import { converters, formatIds } from '../../formats.js';
+import { formatMessage } from '../../messages.js';
+import { type GlobalArgs, loggerFor, printJson } from '../context.js';
+
+interface ConvertArgs extends GlobalArgs {
+  inputs: string[];
+  to: string;
+  output?: string;
+  from?: string;
+  slide?: string;
+  report?: string;
+  strict?: boolean;
+  includeDeleted?: boolean;
+  [option: string]: unknown;
+}
+
+function builder(yargs: Argv): Argv<ConvertArgs> {
+  let parser = yargs
+    .positional('inputs', { describe: 'annotation files to read', type: 'string', array: true })
+    .option('to', { describe: 'target format', choices: formatIds(), demandOption: true })
+    .option('output', {
+      alias: 'o',
+      type: 'string',
+      describe: 'output file, or a folder for one file per slide (default: stdout)',
+    })
+    .option('from', { describe: 'source format (default: detected)', choices: formatIds() })
+    .option('slide', { type: 'string', describe: 'slide id for one-slide-per-file inputs' })
+    .option('report', { type: 'string', describe: 'write the full loss report as JSON here' })
+    .option('strict', { type: 'boolean', describe: 'any loss is an error: exit 1, no output' })
+    .option('include-deleted', { type: 'boolean', describe: 'keep soft-deleted objects' });
+  for (const converter of converters) {
+    for (const [name, option] of Object.entries(converter.options ?? {})) {
+      parser = parser.option(name, { ...option, group: `${converter.format.name} options:` });
+    }
+  }
+  return parser
+    .example('$0 convert slide1.geojson --to asap-xml -o slide1.xml', 'QuPath to ASAP')
+    .example('$0 convert MIDOG.sqlite --to coco -o midog.json --report loss.json', 'with report')
+    .example('$0 convert MIDOG.json --to qupath-geojson -o out/', 'one GeoJSON per slide')
+    .example('$0 convert cells.geojson --to canonical -o cells.ndjson', 'canonical form') as Argv<ConvertArgs>;
+}
+
+async function handler(args: ConvertArgs): Promise<void> {
+  const logger = loggerFor(args);
+  const result = await convert({
+    inputs: args.inputs,
+    to: args.to,
+    ...(args.output ? { output: args.output } : {}),
+    ...(args.from ? { from: args.from } : {}),
+    ...(args.slide ? { slide: args.slide } : {}),
+    includeDeleted: args.includeDeleted ?? false,
+    strict: args.strict ?? false,
+    options: args,
+    logger,
+  });
+  if (args.report) await writeFile(args.report, `${JSON.stringify(result.loss, null, 2)}\n`);
+  for (const message of result.messages.list) {
+    if (message.severity === 'warning') logger.warn(formatMessage(message));
+    else if (message.severity === 'info') logger.verbose(formatMessage(message));
+  }
+  logger.info(result.loss.summary());
+  if (args.json && args.output && args.output !== '-') {
+    printJson({ ok: true, outputs: result.outputs, report: result.loss, messages: result.messages.list });
+  }
+}
+
+export const convertCommand: CommandModule<GlobalArgs, ConvertArgs> = {
+  command: 'convert <inputs..>',
+  describe: 'convert annotation files to another format, with a loss report',
+  builder,
+  handler,
+};

@@ -1,0 +1,16 @@
+import type { Converter } from './converter.js';
+import { canonical } from '../converters/canonical/index.js';
+
+/**
+ * Every format slidepack knows, in the order detection tries them. Detection, the `--from` and
+ * `--to` choices, converter options and `slidepack formats` are all built from this list.
+ */
+export const converters: readonly Converter[] = [canonical];
+
+export function formatIds(): string[] {
+  return converters.map((c) => c.format.id);
+}
+
+export function findConverter(id: string): Converter | undefined {
+  return converters.find((c) => c.format.id === id);
+}
