@@ -49,7 +49,10 @@ export async function convert(request: ConvertRequest): Promise<ConvertResult> {
     options: request.options ?? {},
   };
   const readers = await resolveReaders(request, context);
-  const loss = new LossReport(target.format.id, readers.map((r) => r.converter.format.id));
+  const loss = new LossReport(
+    target.format.id,
+    readers.map((r) => r.converter.format.id),
+  );
   const writeContext: WriteContext = { ...context, loss };
 
   const sink = await openSink(target, request.output ?? '-', writeContext);
@@ -106,7 +109,10 @@ export async function* mergeInputs(
 ): RecordStream {
   const iterators = readers.map((r) => r.stream[Symbol.asyncIterator]());
   const firsts = await Promise.all(iterators.map((it) => it.next()));
-  yield mergeHeaders(firsts.map((f) => (f.done ? undefined : f.value)), readers);
+  yield mergeHeaders(
+    firsts.map((f) => (f.done ? undefined : f.value)),
+    readers,
+  );
 
   const seen = new Set<string>();
   const prefix = request.inputs.length > 1;
@@ -196,7 +202,9 @@ async function openSink(target: Converter, output: string, context: WriteContext
   }
   if (target.format.multiSlide) return singleWriterSink(target, output, context);
   const folder = await isFolderTarget(output, target);
-  return folder ? new SlideFolderSink(target, output, context) : singleSlideFileSink(target, output, context);
+  return folder
+    ? new SlideFolderSink(target, output, context)
+    : singleSlideFileSink(target, output, context);
 }
 
 async function singleWriterSink(target: Converter, path: string, context: WriteContext) {

@@ -3,7 +3,10 @@ import { BufferedOutput, openOutput } from '../../src/io/output.js';
 import { recordToJson } from '../../src/model/serialize.js';
 
 /** Write canonical NDJSON: every record as one line, nothing lost. */
-export async function toCanonical(target: WriteTarget, context: WriteContext): Promise<RecordWriter> {
+export async function toCanonical(
+  target: WriteTarget,
+  context: WriteContext,
+): Promise<RecordWriter> {
   const out = new BufferedOutput(await openOutput(target.path));
   return {
     async write(record) {

@@ -10,7 +10,9 @@ const EPILOGUE =
 function buildParser(argv: string[]): Argv {
   let parser = yargs(argv)
     .scriptName('slidepack')
-    .usage('$0 <command> [options]\n\nConvert, check, document and publish slide annotation data sets.')
+    .usage(
+      '$0 <command> [options]\n\nConvert, check, document and publish slide annotation data sets.',
+    )
     .option('json', { type: 'boolean', describe: 'machine-readable output on stdout' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'only warnings and errors' })
     .option('verbose', { alias: 'v', type: 'boolean', describe: 'more detail, and stack traces' })

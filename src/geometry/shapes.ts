@@ -78,7 +78,10 @@ export function signedArea(ring: Ring): number {
 export function polygonArea(rings: Ring[]): number {
   const [outer, ...holes] = rings;
   if (!outer) return 0;
-  return holes.reduce((area, hole) => area - Math.abs(signedArea(hole)), Math.abs(signedArea(outer)));
+  return holes.reduce(
+    (area, hole) => area - Math.abs(signedArea(hole)),
+    Math.abs(signedArea(outer)),
+  );
 }
 
 /** Even-odd test of a point against one ring. */

@@ -26,7 +26,7 @@ export function compareSets(a: AnnotationSet, b: AnnotationSet, options: Compare
   diff.maps('group', a.groups, b.groups);
   if (options.byOrder) {
     diff.value('objects.length', a.objects.length, b.objects.length, false);
-    a.objects.forEach((o, i) => diff.value(`object #${i}`, o, b.objects[i], false));
+    for (const [i, o] of a.objects.entries()) diff.value(`object #${i}`, o, b.objects[i], false);
   } else {
     diff.maps('object', byId(a.objects), byId(b.objects));
   }
@@ -59,10 +59,10 @@ class Differ {
 
   value(path: string, a: unknown, b: unknown, inGeometry: boolean): void {
     if (this.found.length >= this.limit) return;
-    if (typeof a === 'number' && typeof b === 'number') return this.number(path, a, b, inGeometry);
-    if (Array.isArray(a) && Array.isArray(b)) return this.array(path, a, b, inGeometry);
-    if (isObject(a) && isObject(b)) return this.object(path, a, b, inGeometry);
-    if (a !== b) this.add(`${path}: ${show(a)} ≠ ${show(b)}`);
+    if (typeof a === 'number' && typeof b === 'number') this.number(path, a, b, inGeometry);
+    else if (Array.isArray(a) && Array.isArray(b)) this.array(path, a, b, inGeometry);
+    else if (isObject(a) && isObject(b)) this.object(path, a, b, inGeometry);
+    else if (a !== b) this.add(`${path}: ${show(a)} ≠ ${show(b)}`);
   }
 
   private number(path: string, a: number, b: number, inGeometry: boolean): void {
@@ -77,7 +77,7 @@ class Differ {
       this.add(`${path}: ${a.length} items ≠ ${b.length} items`);
       return;
     }
-    a.forEach((item, i) => this.value(`${path}[${i}]`, item, b[i], inGeometry));
+    for (const [i, item] of a.entries()) this.value(`${path}[${i}]`, item, b[i], inGeometry);
   }
 
   private object(path: string, a: Record<string, unknown>, b: Record<string, unknown>, g: boolean) {

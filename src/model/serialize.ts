@@ -10,7 +10,9 @@ export function recordToJson(record: CanonicalRecord): string {
   return JSON.stringify({ ...record, measurements: encodeMeasurements(record.measurements) });
 }
 
-export function encodeMeasurements(values: Record<string, number>): Record<string, number | string> {
+export function encodeMeasurements(
+  values: Record<string, number>,
+): Record<string, number | string> {
   const out: Record<string, number | string> = {};
   for (const [key, value] of Object.entries(values)) {
     out[key] = Number.isFinite(value) ? value : nonFiniteName(value);

@@ -44,11 +44,14 @@ describe('scanJsonFile', () => {
   });
 
   it('should skip members it is told to skip', async () => {
-    const events = await scan('{"images": [1], "annotations": [{"x": 1}], "n": 5}', [], ['annotations']);
-    expect(events.filter((e) => e.kind === 'member').map((e) => e.kind === 'member' && e.key)).toEqual([
-      'images',
-      'n',
-    ]);
+    const events = await scan(
+      '{"images": [1], "annotations": [{"x": 1}], "n": 5}',
+      [],
+      ['annotations'],
+    );
+    expect(
+      events.filter((e) => e.kind === 'member').map((e) => e.kind === 'member' && e.key),
+    ).toEqual(['images', 'n']);
   });
 
   it('should quote bare NaN and Infinity outside strings only', async () => {

@@ -40,7 +40,10 @@ function builder(yargs: Argv): Argv<ConvertArgs> {
     .example('$0 convert slide1.geojson --to asap-xml -o slide1.xml', 'QuPath to ASAP')
     .example('$0 convert MIDOG.sqlite --to coco -o midog.json --report loss.json', 'with report')
     .example('$0 convert MIDOG.json --to qupath-geojson -o out/', 'one GeoJSON per slide')
-    .example('$0 convert cells.geojson --to canonical -o cells.ndjson', 'canonical form') as Argv<ConvertArgs>;
+    .example(
+      '$0 convert cells.geojson --to canonical -o cells.ndjson',
+      'canonical form',
+    ) as Argv<ConvertArgs>;
 }
 
 async function handler(args: ConvertArgs): Promise<void> {
@@ -63,7 +66,12 @@ async function handler(args: ConvertArgs): Promise<void> {
   }
   logger.info(result.loss.summary());
   if (args.json && args.output && args.output !== '-') {
-    printJson({ ok: true, outputs: result.outputs, report: result.loss, messages: result.messages.list });
+    printJson({
+      ok: true,
+      outputs: result.outputs,
+      report: result.loss,
+      messages: result.messages.list,
+    });
   }
 }
 
