@@ -2,7 +2,8 @@ import type { CommandModule } from 'yargs';
 import { convertCommand } from './convert.js';
 import { detectCommand } from './detect.js';
 import { formatsCommand } from './formats.js';
+import { releaseCommand } from './release.js';
 
 /** Every command of the CLI; each lives in its own file beside this one. */
 // biome-ignore lint/suspicious/noExplicitAny: yargs command modules differ in their argument types
-export const commands: CommandModule<any, any>[] = [convertCommand, detectCommand, formatsCommand];
+export const commands: CommandModule<any, any>[] = [convertCommand, detectCommand, formatsCommand, releaseCommand];
