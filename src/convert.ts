@@ -53,6 +53,8 @@ export async function convert(request: ConvertRequest): Promise<ConvertResult> {
     target.format.id,
     readers.map((r) => r.converter.format.id),
   );
+  // Readers are lazy generators, so they see the report although it is made after them.
+  context.loss = loss;
   const writeContext: WriteContext = { ...context, loss };
 
   const sink = await openSink(target, request.output ?? '-', writeContext);

@@ -66,6 +66,8 @@ export interface ConvertContext {
   logger: Logger;
   /** All options from the command line, converter options included, by their long name. */
   options: Record<string, unknown>;
+  /** The conversion's loss report, where readers note what they changed on the way in. */
+  loss?: LossReport;
 }
 
 export interface ReadInput {

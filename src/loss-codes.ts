@@ -118,6 +118,20 @@ export const LOSS_CODES = {
     effect: 'field-lost',
     description: 'members kept verbatim from another format could not be written',
   },
+  EXCLUSIONS_TO_HOLES: {
+    effect: 'noted',
+    description:
+      'exclusion regions (an ASAP exclusion group, ImageScope NegativeROA) were read as holes ' +
+      'of the regions that contain them',
+  },
+  EXCLUSIONS_UNMATCHED: {
+    effect: 'noted',
+    description: 'an exclusion region lies inside no region; it was kept as a separate object',
+  },
+  OBJECT_ID_DROPPED: {
+    effect: 'field-lost',
+    description: 'the target has no object ids; objects are numbered by their position instead',
+  },
 } as const satisfies Record<string, LossCodeInfo>;
 
 export type LossCode = keyof typeof LOSS_CODES;

@@ -1,0 +1,199 @@
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import sax from 'sax';
+import { InputError } from '../errors.js';
+
+/**
+ * Safe, streaming XML reading for the XML annotation formats (ASAP, Aperio ImageScope), plus the
+ * number and text formatting their writers share.
+ *
+ * The parser is sax in strict mode: it never loads a DTD or an external entity and never expands
+ * entities declared in a DOCTYPE. On top of that, a DOCTYPE that declares entities is refused as
+ * soon as it has been read, so an entity-expansion bomb or an external entity pointing at a local
+ * file fails fast with a message naming the file and line. Element events are handed to a visitor
+ * chunk by chunk, so a file of any size is read in bounded memory.
+ */
+export interface XmlPlace {
+  line: number;
+  column: number;
+}
+
+/** Receives element events; `emit` queues an item for the generator that is reading. */
+export interface XmlVisitor<T> {
+  open(name: string, attributes: Record<string, string>, emit: (item: T) => void): void;
+  close?(name: string, emit: (item: T) => void): void;
+}
+
+/** The handle a visitor uses to ask where the parser is (1-based line and column). */
+export interface XmlCursor {
+  place(): XmlPlace;
+  /** `line N` for messages. */
+  where(): string;
+}
+
+const CHUNK = 1 << 20;
+/** A DOCTYPE longer than this is refused: annotation files have no use for one. */
+const MAX_DOCTYPE = 64 * 1024;
+
+/**
+ * Stream the elements of an XML file through a visitor and yield what it emits. Malformed XML,
+ * a DOCTYPE with entity declarations and a missing root element throw {@link InputError}.
+ */
+export async function* streamXml<T>(
+  path: string,
+  makeVisitor: (cursor: XmlCursor) => XmlVisitor<T>,
+): AsyncGenerator<T> {
+  const queue: T[] = [];
+  const emit = (item: T) => queue.push(item);
+  const parser = sax.parser(true, { position: true });
+  const cursor = cursorOf(parser);
+  const visitor = makeVisitor(cursor);
+  let sawRoot = false;
+  parser.onopentag = (node) => {
+    sawRoot = true;
+    visitor.open(node.name, node.attributes as Record<string, string>, emit);
+  };
+  if (visitor.close) parser.onclosetag = (name) => visitor.close!(name, emit);
+  parser.ondoctype = (text) => checkDoctype(text, path, cursor);
+  parser.onerror = (error) => {
+    throw malformed(error, path, cursor);
+  };
+
+  const encoding = await detectEncoding(path);
+  const stream = createReadStream(path, { encoding, highWaterMark: CHUNK });
+  let first = true;
+  for await (const chunk of stream as AsyncIterable<string>) {
+    parser.write(first ? chunk.replace(/^\uFEFF/, '') : chunk);
+    first = false;
+    guardOpenDoctype(parser, path, cursor);
+    yield* drain(queue);
+  }
+  parser.close();
+  yield* drain(queue);
+  if (!sawRoot) throw new InputError('the file has no XML root element', path);
+}
+
+function* drain<T>(queue: T[]): Generator<T> {
+  for (let i = 0; i < queue.length; i++) yield queue[i]!;
+  queue.length = 0;
+}
+
+function cursorOf(parser: sax.SAXParser): XmlCursor {
+  const place = () => ({ line: parser.line + 1, column: parser.column + 1 });
+  return { place, where: () => `line ${place().line}` };
+}
+
+function checkDoctype(text: string, path: string, cursor: XmlCursor): void {
+  if (/<!ENTITY/i.test(text)) {
+    throw new InputError(
+      'the DOCTYPE declares entities (<!ENTITY …>); they are refused because entity ' +
+        'expansion can exhaust memory and external entities can read local files',
+      path,
+      cursor.where(),
+    );
+  }
+}
+
+/** Fail on a DOCTYPE still being read that already declares entities or grows too large. */
+function guardOpenDoctype(parser: sax.SAXParser, path: string, cursor: XmlCursor): void {
+  const doctype = (parser as unknown as { doctype?: unknown }).doctype;
+  if (typeof doctype !== 'string') return;
+  checkDoctype(doctype, path, cursor);
+  if (doctype.length > MAX_DOCTYPE) {
+    throw new InputError(
+      `the DOCTYPE is longer than ${MAX_DOCTYPE} characters`,
+      path,
+      cursor.where(),
+    );
+  }
+}
+
+function malformed(error: Error, path: string, cursor: XmlCursor): InputError {
+  const { line, column } = cursor.place();
+  const reason = error.message.split('\n')[0] ?? 'parse error';
+  return new InputError(`not well-formed XML: ${reason}`, path, `line ${line}, column ${column}`);
+}
+
+/** The text encoding from a byte-order mark or the XML declaration; UTF-8 when neither says. */
+async function detectEncoding(path: string): Promise<BufferEncoding> {
+  const handle = await open(path, 'r').catch(() => {
+    throw new InputError('cannot read the file', path);
+  });
+  try {
+    const head = Buffer.alloc(256);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    if (bytesRead >= 2 && head[0] === 0xff && head[1] === 0xfe) return 'utf16le';
+    const declared = /encoding\s*=\s*["']([^"']+)["']/i.exec(head.toString('latin1', 0, bytesRead));
+    const name = declared?.[1]?.toLowerCase() ?? 'utf-8';
+    if (['iso-8859-1', 'latin1', 'windows-1252', 'us-ascii'].includes(name)) return 'latin1';
+    if (name === 'utf-16' || name === 'utf-16le') return 'utf16le';
+    return 'utf8';
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Escape text for a double-quoted XML attribute value (newlines and tabs kept as references). */
+export function escapeAttribute(value: string): string {
+  return value.replace(/[&<>"\n\r\t]/g, (c) => ATTRIBUTE_ESCAPES[c]!);
+}
+
+const ATTRIBUTE_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  '\n': '&#10;',
+  '\r': '&#13;',
+  '\t': '&#9;',
+};
+
+/** `name="value" …` for an attribute map, in the map's order. */
+export function attributeText(attributes: Record<string, string>): string {
+  return Object.entries(attributes)
+    .map(([name, value]) => `${name}="${escapeAttribute(value)}"`)
+    .join(' ');
+}
+
+/**
+ * The shortest decimal text that reads back as the same float32 as `value`, never in exponent
+ * form. ASAP keeps coordinates as float32, so more digits would only pretend to a precision the
+ * file cannot hold.
+ */
+export function formatFloat32(value: number): string {
+  const f = Math.fround(value);
+  if (f === 0) return '0';
+  for (let digits = 1; digits <= 9; digits++) {
+    const candidate = Number(f.toPrecision(digits));
+    if (Math.fround(candidate) === f) return plainNumber(candidate);
+  }
+  return plainNumber(f);
+}
+
+/** A finite number as decimal text without an exponent. */
+export function plainNumber(value: number): string {
+  const text = String(value);
+  if (!/e/i.test(text)) return text;
+  const fixed = value.toFixed(20).replace(/\.?0+$/, '');
+  return fixed === '-0' ? '0' : fixed;
+}
+
+export type NumberParse =
+  | { ok: true; value: number; decimalComma: boolean }
+  | { ok: false; decimalComma: boolean };
+
+/**
+ * Read a coordinate written as text. A single comma and no dot (`1234,5`) is a decimal comma,
+ * as a program running under a German or French C locale writes it; it is read as a decimal
+ * point only when `repairComma` is set, and flagged either way.
+ */
+export function parseDecimal(text: string | undefined, repairComma: boolean): NumberParse {
+  if (text === undefined) return { ok: false, decimalComma: false };
+  const trimmed = text.trim();
+  const decimalComma = /^[+-]?\d*,\d+$|^[+-]?\d+,\d*$/.test(trimmed);
+  const candidate = decimalComma && repairComma ? trimmed.replace(',', '.') : trimmed;
+  if (candidate === '' || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(candidate)) {
+    return { ok: false, decimalComma };
+  }
+  return { ok: true, value: Number(candidate), decimalComma };
+}
