@@ -1,11 +1,12 @@
 import type { Converter } from './converter.js';
 import { canonical } from '../converters/canonical/index.js';
+import { sliderunnerSqlite } from '../converters/sliderunner-sqlite/index.js';
 
 /**
  * Every format slidepack knows, in the order detection tries them. Detection, the `--from` and
  * `--to` choices, converter options and `slidepack formats` are all built from this list.
  */
-export const converters: readonly Converter[] = [canonical];
+export const converters: readonly Converter[] = [canonical, sliderunnerSqlite];
 
 export function formatIds(): string[] {
   return converters.map((c) => c.format.id);

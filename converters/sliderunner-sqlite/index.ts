@@ -1,0 +1,9 @@
+import type { Converter } from '../../src/converter.js';
+import { sliderunnerFormat } from './format.js';
+import { fromSlideRunner } from './read.js';
+
+/** SlideRunner SQLite databases: every annotator's label, the agreed class, soft deletes. */
+export const sliderunnerSqlite: Converter = {
+  format: sliderunnerFormat,
+  read: fromSlideRunner,
+};
