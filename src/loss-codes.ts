@@ -132,6 +132,20 @@ export const LOSS_CODES = {
     effect: 'field-lost',
     description: 'the target has no object ids; objects are numbered by their position instead',
   },
+  POLYGON_RASTERISED: {
+    effect: 'approximated',
+    description:
+      'a polygon with holes was written as a run-length mask of the pixels whose centres lie ' +
+      'inside it',
+  },
+  UNCLASSIFIED_CATEGORY: {
+    effect: 'noted',
+    description: 'objects without a class were written under a category marked "unclassified"',
+  },
+  DUPLICATE_VOTES_DROPPED: {
+    effect: 'field-lost',
+    description: 'a second vote by the same annotator on one object was not written',
+  },
 } as const satisfies Record<string, LossCodeInfo>;
 
 export type LossCode = keyof typeof LOSS_CODES;
