@@ -2,10 +2,10 @@ import { basename, extname } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { ConvertContext, ReadInput } from '../../src/converter.js';
 import { InputError } from '../../src/errors.js';
+import { parseHexColor } from '../../src/model/color.js';
 import type {
   AnnotationClass,
   Annotator,
-  Color,
   DatasetHeader,
   RecordStream,
   Slide,
@@ -155,7 +155,7 @@ function slideRecord(id: string, row: Row): Slide {
 function classRecord(id: string, row: Row): AnnotationClass {
   const name = row.name == null ? id : String(row.name);
   const record: AnnotationClass = { type: 'class', id, name, path: [name] };
-  const color = parseHexColor(row.color);
+  const color = typeof row.color === 'string' ? parseHexColor(row.color) : undefined;
   if (color) record.color = color;
   else if (row.color != null) record.extras = { [FORMAT_ID]: { color: row.color } };
   if (row.clickable === 0) record.flags = { clickable: false };
@@ -171,11 +171,4 @@ function annotatorRecord(id: string, row: Row): Annotator {
     record.extras = { [FORMAT_ID]: { isExactUser: row.isExactUser } };
   }
   return record;
-}
-
-/** `#rrggbb` (SlideRunner's spelling) as a colour that remembers its source form. */
-function parseHexColor(value: unknown): Color | undefined {
-  if (typeof value !== 'string' || !/^#[0-9a-f]{6}$/i.test(value)) return undefined;
-  const channel = (i: number) => Number.parseInt(value.slice(i, i + 2), 16);
-  return { rgba: [channel(1), channel(3), channel(5), 1], source: { form: 'hex', value } };
 }
