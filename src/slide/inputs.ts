@@ -1,0 +1,27 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { dicomFiles } from './info.js';
+
+/**
+ * Slide paths from command-line arguments: a folder whose files are all DICOM is one slide (a
+ * DICOM series); any other folder is opened and each entry taken in turn.
+ */
+export async function expandSlidePaths(paths: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const path of paths) out.push(...(await expandOne(path)));
+  return out;
+}
+
+async function expandOne(path: string): Promise<string[]> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info?.isDirectory()) return [path];
+  const entries = (await readdir(path, { withFileTypes: true }))
+    .filter((e) => !e.name.startsWith('.'))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const files = entries.filter((e) => e.isFile());
+  const dicom = await dicomFiles(path);
+  if (dicom.length > 0 && dicom.length === files.length) return [path];
+  const out: string[] = [];
+  for (const entry of entries) out.push(...(await expandOne(join(path, entry.name))));
+  return out;
+}

@@ -1,0 +1,137 @@
+import sharp, { type Sharp, type SharpOptions } from 'sharp';
+import { InputError } from '../errors.js';
+import { AtomicFile } from '../io/atomic.js';
+import type { AnnotationSet } from '../model/collect.js';
+import { decodeDicomInstance } from './dicom-pixels.js';
+import { decodeJpegTiles } from './tiff-tiles.js';
+import { type ImageSource, readSlideInfo, type SlideInfo } from './info.js';
+import { overlaySvg, pickSlide } from './overlay-svg.js';
+
+export interface ThumbnailOptions {
+  /** Longest side of the output in pixels (default 1024); never larger than level 0. */
+  maxSize?: number;
+}
+
+export interface OverlayOptions extends ThumbnailOptions {
+  /** Which slide of the annotation set to draw; default: the one matching the slide's name. */
+  slideId?: string;
+}
+
+interface Candidate {
+  label: string;
+  tileWidth?: number;
+  width: number;
+  height: number;
+  source: ImageSource;
+  compression: string;
+}
+
+/** Write a PNG thumbnail of a slide from its smallest decodable level or stored thumbnail. */
+export async function writeThumbnail(
+  slidePath: string,
+  outPng: string,
+  options: ThumbnailOptions = {},
+): Promise<{ width: number; height: number }> {
+  const info = await readSlideInfo(slidePath);
+  const { image, width, height } = await renderThumbnail(info, options.maxSize);
+  await writePng(image, outPng);
+  return { width, height };
+}
+
+/** Write a thumbnail with the slide's annotations drawn in class colours, with a legend. */
+export async function writeOverlay(
+  slidePath: string,
+  set: AnnotationSet,
+  outPng: string,
+  options: OverlayOptions = {},
+): Promise<{ width: number; height: number }> {
+  const info = await readSlideInfo(slidePath);
+  const slide = pickSlide(set, info, options.slideId);
+  const { image, width, height } = await renderThumbnail(info, options.maxSize);
+  const svg = overlaySvg(set, slide, info, { width, height });
+  await writePng(image.composite([{ input: Buffer.from(svg), left: 0, top: 0 }]), outPng);
+  return { width, height };
+}
+
+/** The output size for a slide: level 0 scaled so its longest side is `maxSize`. */
+export function thumbnailSize(info: SlideInfo, maxSize = 1024) {
+  const scale = Math.min(1, maxSize / Math.max(info.width, info.height));
+  return {
+    width: Math.max(1, Math.round(info.width * scale)),
+    height: Math.max(1, Math.round(info.height * scale)),
+  };
+}
+
+async function renderThumbnail(info: SlideInfo, maxSize?: number) {
+  const size = thumbnailSize(info, maxSize);
+  const reasons: string[] = [];
+  for (const candidate of ordered(candidates(info), size)) {
+    if (candidate.compression === 'jpeg2000') {
+      reasons.push(`${candidate.label}: JPEG 2000 tiles, which sharp's TIFF decoder cannot read`);
+      continue;
+    }
+    try {
+      const decoded = await decode(info, candidate);
+      const raw = await decoded
+        .resize(size.width, size.height, { fit: 'fill' })
+        .removeAlpha()
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      const image = sharp(raw.data, { raw: raw.info });
+      return { image, ...size };
+    } catch (error) {
+      reasons.push(`${candidate.label}: ${(error as Error).message.split('\n')[0]}`);
+    }
+  }
+  throw new InputError(`no image of the slide could be decoded (${reasons.join('; ')})`, info.path);
+}
+
+/** Stored levels, and the stored thumbnail when it shows the whole slide (Aperio). */
+function candidates(info: SlideInfo): Candidate[] {
+  const out: Candidate[] = [];
+  for (const [n, level] of info.levels.entries()) {
+    if (level.stored === false || !level.source) continue;
+    out.push({
+      label: `level ${n}`,
+      ...level,
+      source: level.source,
+      compression: info.compression,
+    });
+  }
+  for (const image of info.associatedImages) {
+    if (image.kind !== 'thumbnail' || !image.source || info.format !== 'aperio-svs') continue;
+    out.push({ label: 'stored thumbnail', ...image, source: image.source, compression: 'jpeg' });
+  }
+  return out;
+}
+
+/** Smallest images at least as large as the output first, then smaller ones, largest first. */
+function ordered(list: Candidate[], size: { width: number; height: number }): Candidate[] {
+  const big = list.filter((c) => c.width >= size.width && c.height >= size.height);
+  const small = list.filter((c) => !big.includes(c));
+  big.sort((a, b) => a.width * a.height - b.width * b.height);
+  small.sort((a, b) => b.width * b.height - a.width * a.height);
+  return [...big, ...small];
+}
+
+async function decode(info: SlideInfo, candidate: Candidate): Promise<Sharp> {
+  const { source } = candidate;
+  if (source.file) return decodeDicomInstance(source.file);
+  const tiled = candidate.label.startsWith('level') && candidate.tileWidth !== undefined;
+  if (tiled && candidate.compression === 'jpeg') return decodeJpegTiles(info.path, source);
+  const options: SharpOptions = { page: source.ifd ?? 0, failOn: 'error' };
+  if (source.subIfd !== undefined) options.subifd = source.subIfd;
+  return sharp(info.path, options).toColourspace('srgb');
+}
+
+async function writePng(image: Sharp, outPng: string): Promise<void> {
+  const file = new AtomicFile(outPng);
+  await file.prepare();
+  try {
+    await image.png().toFile(file.tempPath);
+    await file.commit();
+  } catch (error) {
+    await file.abort();
+    throw error;
+  }
+}
