@@ -2,8 +2,10 @@ import type { CommandModule } from 'yargs';
 import { convertCommand } from './convert.js';
 import { detectCommand } from './detect.js';
 import { formatsCommand } from './formats.js';
+import { publishCommand } from './publish.js';
 import { releaseCommand } from './release.js';
+import { slideCommand } from './slide.js';
 
 /** Every command of the CLI; each lives in its own file beside this one. */
 // biome-ignore lint/suspicious/noExplicitAny: yargs command modules differ in their argument types
-export const commands: CommandModule<any, any>[] = [convertCommand, detectCommand, formatsCommand, releaseCommand];
+export const commands: CommandModule<any, any>[] = [convertCommand, detectCommand, formatsCommand, releaseCommand, slideCommand, publishCommand];
