@@ -1,5 +1,6 @@
 import type { Converter } from './converter.js';
 import { canonical } from '../converters/canonical/index.js';
+import { coco } from '../converters/coco/index.js';
 import { qupathGeojson } from '../converters/qupath-geojson/index.js';
 import { sliderunnerSqlite } from '../converters/sliderunner-sqlite/index.js';
 
@@ -7,7 +8,7 @@ import { sliderunnerSqlite } from '../converters/sliderunner-sqlite/index.js';
  * Every format slidepack knows, in the order detection tries them. Detection, the `--from` and
  * `--to` choices, converter options and `slidepack formats` are all built from this list.
  */
-export const converters: readonly Converter[] = [qupathGeojson, canonical, sliderunnerSqlite];
+export const converters: readonly Converter[] = [qupathGeojson, canonical, sliderunnerSqlite, coco];
 
 export function formatIds(): string[] {
   return converters.map((c) => c.format.id);

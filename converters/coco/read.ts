@@ -1,0 +1,102 @@
+import type { ConvertContext, ReadInput } from '../../src/converter.js';
+import { scanJsonFile } from '../../src/io/json-stream.js';
+import type { DatasetHeader, RecordStream } from '../../src/model/types.js';
+import { type AnnotationScope, parseAnnotation } from './annotation.js';
+import { type BboxDecision, decideBboxFormat } from './bbox-format.js';
+import { annotatorRecords, classIds, classRecord, slideIds, slideRecord } from './dictionaries.js';
+import { LABEL_ANNOTATORS_KEY } from './labels.js';
+import { parse, type Survey, surveyFile } from './survey.js';
+
+/**
+ * Read COCO JSON in two passes so memory stays bounded: pass 1 keeps the small members
+ * (images, categories, info, licenses) and measures the annotations; pass 2 streams the
+ * annotations one at a time as canonical objects.
+ */
+export async function* readCoco(input: ReadInput, context: ConvertContext): RecordStream {
+  const survey = await surveyFile(input.path, context);
+  const decision = decideBboxFormat(survey.boxes, survey.images, bboxOption(context));
+  reportDecision(decision, survey, input.path, context);
+
+  const slides = slideIds(survey.images.values());
+  const classes = classIds(survey.categories.values());
+  const annotators = annotatorRecords(survey.maxLabels, survey.members[LABEL_ANNOTATORS_KEY]);
+  yield header(input.path, survey);
+  for (const image of survey.images.values()) {
+    yield slideRecord(image, slides.get(String(image.id))!);
+  }
+  for (const category of survey.categories.values()) {
+    const id = classes.get(String(category.id));
+    if (id !== undefined) yield classRecord(category, id);
+  }
+  yield* annotators;
+
+  const scope: AnnotationScope = {
+    file: input.path,
+    context,
+    images: survey.images,
+    slideIds: slides,
+    classIds: classes,
+    annotators: annotators.map((a) => a.id),
+    bboxFormat: decision.format,
+    bboxParams: decision.params,
+    boxesAsPoints: context.options['boxes-as-points'] === true,
+  };
+  yield* streamAnnotations(input.path, survey, scope);
+}
+
+function bboxOption(context: ConvertContext): string | undefined {
+  const value = context.options['bbox-format'];
+  return typeof value === 'string' ? value : undefined;
+}
+
+async function* streamAnnotations(path: string, survey: Survey, scope: AnnotationScope) {
+  const skipKeys = new Set([...survey.keys].filter((key) => key !== 'annotations'));
+  const splitKeys = new Set(['annotations']);
+  for await (const event of scanJsonFile(path, { splitKeys, skipKeys, file: path })) {
+    if (event.kind !== 'item' || survey.skip.has(event.index)) continue;
+    const pointer = `/annotations/${event.index}`;
+    const object = parseAnnotation(parse(event.text, pointer, path), pointer, scope);
+    if (object) yield object;
+  }
+}
+
+function header(path: string, survey: Survey): DatasetHeader {
+  const record: DatasetHeader = {
+    type: 'dataset',
+    schema: 'slidepack.canonical/1',
+    sources: [{ format: 'coco', file: path }],
+  };
+  const info = survey.members.info as { description?: unknown } | undefined;
+  if (typeof info?.description === 'string') record.name = info.description;
+  const members = Object.entries(survey.members).filter(([k]) => k !== LABEL_ANNOTATORS_KEY);
+  if (members.length) record.extras = { coco: Object.fromEntries(members) };
+  return record;
+}
+
+/** Say how boxes were read; a file that looks like corners but cannot be measured is flagged. */
+function reportDecision(
+  decision: BboxDecision,
+  survey: Survey,
+  file: string,
+  context: ConvertContext,
+): void {
+  const { boxes, cornerOrdered } = survey.boxes;
+  if (decision.format === 'xyxy' && decision.how === 'rule') {
+    context.messages.info(
+      'coco/xyxy-bbox',
+      `the ${boxes} boxes were read as [x1, y1, x2, y2] corners (the MIDOG variant): ` +
+        `${decision.params.rule}; force either reading with --bbox-format`,
+      { file, place: '/annotations' },
+    );
+    context.logger.verbose(`${file}: boxes read as [x1, y1, x2, y2] corners`);
+  }
+  const unmeasured = decision.params.imagesWithSize === 0;
+  if (decision.how === 'rule' && boxes > 0 && cornerOrdered === boxes && unmeasured) {
+    context.messages.warn(
+      'coco/bbox-format-unknown',
+      'every box could be [x1, y1, x2, y2] corners, but no image has a size to tell; ' +
+        'read as COCO [x, y, w, h] (use --bbox-format xyxy if they are corners)',
+      { file, place: '/annotations' },
+    );
+  }
+}
