@@ -1,0 +1,119 @@
+import { S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { PublishError, UsageError } from '../errors.js';
+
+/** Connection options for an S3-compatible store; credentials come from the AWS chain. */
+export interface S3Options {
+  endpoint?: string;
+  region?: string;
+  /** Path-style addressing (`endpoint/bucket/key`); the default when an endpoint is given. */
+  pathStyle?: boolean;
+  /** Send no credentials at all (public buckets). */
+  anonymous?: boolean;
+  /** Allow the EC2 instance-metadata credential source (it calls a link-local address). */
+  instanceMetadata?: boolean;
+}
+
+export interface S3Location {
+  bucket: string;
+  prefix: string;
+}
+
+/** `s3://bucket/some/prefix` → bucket and prefix (no trailing slash). */
+export function parseS3Url(url: string): S3Location {
+  const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url);
+  if (!m || !m[1])
+    throw new UsageError(`"${url}" is not an s3:// address; expected s3://bucket/prefix`);
+  return { bucket: m[1], prefix: m[2]!.replace(/\/+$/, '') };
+}
+
+/**
+ * An S3 client for one endpoint. Checksums are computed and sent by slidepack itself
+ * (`requestChecksumCalculation: 'WHEN_REQUIRED'`): the SDK's default CRC32 with aws-chunked
+ * bodies is refused by radosgw and others (see ../shared/docs/s3-test-server.md).
+ */
+export function createS3Client(options: S3Options): S3Client {
+  // The default credential chain ends with the EC2 metadata service, a network address the
+  // user never named; it is only consulted when asked for.
+  if (!options.instanceMetadata && process.env.AWS_EC2_METADATA_DISABLED === undefined) {
+    process.env.AWS_EC2_METADATA_DISABLED = 'true';
+  }
+  const endpoint =
+    options.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
+  return new S3Client({
+    ...(endpoint ? { endpoint } : {}),
+    region:
+      options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    forcePathStyle: options.pathStyle ?? Boolean(endpoint),
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    maxAttempts: 3,
+    ...(options.anonymous ? { signer: { sign: async (request) => request } } : {}),
+  });
+}
+
+const AUTH_CODES = new Set([
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'AccessDenied',
+  'InvalidToken',
+  'ExpiredToken',
+  'CredentialsProviderError',
+]);
+
+/** Turn an SDK failure into a {@link PublishError} that says what to do; never shows keys. */
+export function explainS3Error(error: unknown, url: string, key?: string): PublishError {
+  const where = key ? `${url} (${key})` : url;
+  const code = errorCode(error);
+  if (code === 'NoSuchBucket') {
+    return new PublishError(`the bucket of ${url} does not exist; create it first`, code, key);
+  }
+  if (AUTH_CODES.has(code)) {
+    return new PublishError(
+      `${where}: the store refused the credentials (${code}); check AWS_ACCESS_KEY_ID / ` +
+        'AWS_SECRET_ACCESS_KEY or the AWS profile, and that they may write here',
+      code,
+      key,
+    );
+  }
+  if (isNetworkCode(code)) {
+    return new PublishError(
+      `cannot reach the endpoint of ${url} (${code}); is it running?`,
+      code,
+      key,
+    );
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new PublishError(`${where}: the store failed: ${code} ${message}`.trim(), code, key);
+}
+
+export function errorCode(error: unknown): string {
+  if (error instanceof S3ServiceException) {
+    if (error.name && error.name !== 'UnknownError') return error.name;
+    return httpCode(error.$metadata?.httpStatusCode);
+  }
+  const e = error as { code?: string; name?: string; cause?: { code?: string } } | undefined;
+  return e?.code ?? e?.cause?.code ?? e?.name ?? 'Error';
+}
+
+function httpCode(status: number | undefined): string {
+  if (status === 403) return 'AccessDenied';
+  if (status === 404) return 'NotFound';
+  if (status === 412) return 'PreconditionFailed';
+  return `HTTP${status ?? ''}`;
+}
+
+function isNetworkCode(code: string): boolean {
+  return [
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'ENOTFOUND',
+    'EHOSTUNREACH',
+    'ETIMEDOUT',
+    'TimeoutError',
+    'EAI_AGAIN',
+  ].includes(code);
+}
+
+export function statusOf(error: unknown): number | undefined {
+  return (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+}
