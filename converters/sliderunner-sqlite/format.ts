@@ -1,12 +1,12 @@
+import Database from 'better-sqlite3';
 import type { FormatInfo, SniffInput, SniffResult } from '../../src/converter.js';
 import {
   explainSqlite,
   generationOf,
   hasSqliteHeader,
   missingTable,
-  openReadOnly,
+  listTables,
   readColumns,
-  tableNames,
 } from './schema.js';
 
 /** SlideRunner's SQLite database: many slides, per-annotator labels, agreed class, soft delete. */
@@ -38,10 +38,10 @@ function sniffSlideRunner({ path, head }: SniffInput): SniffResult {
   if (!hasSqliteHeader(head)) {
     return { match: false, reason: 'does not start with the SQLite header "SQLite format 3"' };
   }
-  let db: ReturnType<typeof openReadOnly> | undefined;
+  let db: Database.Database | undefined;
   try {
-    db = openReadOnly(path);
-    const tables = tableNames(db, path);
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    const tables = listTables(db);
     const missing = missingTable(tables);
     if (missing) {
       return { match: false, reason: `a SQLite database without the SlideRunner table ${missing}` };
@@ -54,7 +54,10 @@ function sniffSlideRunner({ path, head }: SniffInput): SniffResult {
       version: `${generation} schema`,
     };
   } catch (e) {
-    return { match: false, reason: `SQLite header, but unreadable: ${explainSqlite(e)}` };
+    return {
+      match: false,
+      reason: `SQLite header, but SQLite cannot read it: ${explainSqlite(e)}`,
+    };
   } finally {
     db?.close();
   }

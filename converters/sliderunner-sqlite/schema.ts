@@ -44,11 +44,16 @@ export function openReadOnly(path: string): Database.Database {
   }
 }
 
-/** The table names present, or an error naming the file when SQLite cannot read it at all. */
+/** The table names present; SQLite's error when it cannot read the file at all. */
+export function listTables(db: Database.Database): Set<string> {
+  const rows = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
+  return new Set(rows as string[]);
+}
+
+/** The table names present, or an error naming the file when SQLite cannot read it. */
 export function tableNames(db: Database.Database, path: string): Set<string> {
   try {
-    const rows = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
-    return new Set(rows as string[]);
+    return listTables(db);
   } catch (e) {
     throw new InputError(`not a readable SQLite database (${explainSqlite(e)})`, path);
   }

@@ -42,7 +42,9 @@ describe('SlideRunner round trip on every real database', () => {
       expect(result.loss.lossy).toBe(false);
       expect(after.objects.length).toBe(before.objects.length);
       expect(labelSummary(after)).toEqual(labelSummary(before));
-      expect(rowCounts(out).Annotations_label).toBe(rowCounts(path).Annotations_label - orphans(name));
+      expect(rowCounts(out).Annotations_label).toBe(
+        rowCounts(path).Annotations_label - orphans(name),
+      );
       dropMigrationFills(before, after);
       expect(compareSets(before, after)).toEqual([]);
       expect(after.dataset?.extras).toEqual(before.dataset?.extras);

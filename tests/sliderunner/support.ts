@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { fromSlideRunner } from '../../converters/sliderunner-sqlite/read.js';
@@ -6,7 +6,7 @@ import { convert, type ConvertResult } from '../../src/convert.js';
 import { silentLogger } from '../../src/log.js';
 import { Messages } from '../../src/messages.js';
 import { type AnnotationSet, collect } from '../../src/model/collect.js';
-import { real } from '../helpers.js';
+import { local, real, tempDir } from '../helpers.js';
 
 export const FORMAT = 'sliderunner-sqlite';
 export const SR_DIR = real('sliderunner-sqlite');
@@ -75,4 +75,13 @@ export function rowCounts(path: string): Record<string, number> {
   } finally {
     db.close();
   }
+}
+
+/** Build a database from one of the hand-made SQL fixtures, plus an optional SQL tweak. */
+export async function buildDb(sqlFile: string, tweak = ''): Promise<string> {
+  const path = join(await tempDir(), sqlFile.replace(/\.sql$/, '.sqlite'));
+  const db = new Database(path);
+  db.exec(readFileSync(local('sliderunner', sqlFile), 'utf8') + tweak);
+  db.close();
+  return path;
 }
