@@ -1,6 +1,6 @@
 import { writeFile as fsWriteFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { findLicenses } from '../descriptor/inputs.js';
+import { type DataLicense, findLicenses } from '../descriptor/inputs.js';
 import { loadDescriptor } from '../descriptor/load.js';
 import { DataError } from '../errors.js';
 import { AtomicFile } from '../io/atomic.js';
@@ -21,6 +21,10 @@ export interface ReleaseDocumentsOptions {
   files: ReleaseFile[];
   version: string;
   messages?: Messages;
+  /** Licenses stated inside the annotation files; default: looked for in the set's metadata. */
+  dataLicenses?: DataLicense[];
+  /** Check everything, write nothing. */
+  dryRun?: boolean;
 }
 
 /** The documents written beside a release's files, in the order they are written. */
@@ -40,8 +44,9 @@ export const RELEASE_DOCUMENTS = [
 export async function writeReleaseDocuments(opts: ReleaseDocumentsOptions): Promise<string[]> {
   const messages = opts.messages ?? new Messages();
   const loaded = await loadDescriptor(opts.descriptorPath);
-  const files = (opts.set.dataset?.sources ?? []).map((s) => s.file);
-  const dataLicenses = findLicenses(opts.set, files.length ? files : ['annotations']);
+  const sources = (opts.set.dataset?.sources ?? []).map((s) => s.file);
+  const dataLicenses =
+    opts.dataLicenses ?? findLicenses(opts.set, sources.length ? sources : ['annotations']);
   const prepared = await prepareDatasheet({
     loaded,
     set: opts.set,
@@ -55,6 +60,7 @@ export async function writeReleaseDocuments(opts: ReleaseDocumentsOptions): Prom
       messages.list.filter((m) => m.severity === 'error'),
     );
   }
+  if (opts.dryRun) return [];
   const data = loaded.data;
   const date = data.identity?.release_date ?? new Date().toISOString().slice(0, 10);
   const contents: [string, string][] = [

@@ -40,7 +40,9 @@ export function stackedBars(
   for (const [r, row] of rows.entries()) {
     const total = series.reduce((sum, s) => sum + value(row, s), 0);
     const y = 8 + r * rowHeight;
-    parts.push(`<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end">${escapeXml(row)}</text>`);
+    parts.push(
+      `<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end">${escapeXml(row)}</text>`,
+    );
     let x = labelWidth;
     for (const [i, s] of series.entries()) {
       const n = value(row, s);

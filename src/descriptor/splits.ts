@@ -3,6 +3,7 @@ import type { Messages } from '../messages.js';
 import type { AnnotationSet } from '../model/collect.js';
 import type { LoadedDescriptor } from './load.js';
 import type { SplitUnit } from './types.js';
+import { globToRegExp } from './glob.js';
 
 /** Patient, case and block of a slide: from `subjects` in the descriptor, else the slide record. */
 export function subjectOf(
@@ -60,8 +61,8 @@ export function resolveSplits(
   for (const [split, members] of Object.entries(sets)) {
     for (const [i, member] of members.entries()) {
       const place = `splits.sets.${split}[${i}]`;
-      const slideIds = byGroup.get(member);
-      if (!slideIds) {
+      const slideIds = membersOf(member, byGroup);
+      if (!slideIds.length) {
         messages.error(
           'splits/unknown-member',
           `${place}: ${unit} "${member}" does not exist in the data`,
@@ -81,6 +82,13 @@ export function resolveSplits(
   }
   reportUnassigned(result, allSlideIds(set, slides), loaded, messages);
   return result;
+}
+
+/** The slides of a member id, or of every group a glob member (`0[0-4]?.tiff`) matches. */
+function membersOf(member: string, byGroup: Map<string, string[]>): string[] {
+  if (!/[*?[]/.test(member)) return byGroup.get(member) ?? [];
+  const pattern = globToRegExp(member);
+  return [...byGroup].filter(([group]) => pattern.test(group)).flatMap(([, slides]) => slides);
 }
 
 function assign(

@@ -70,15 +70,21 @@ function report(error: ErrorObject, loaded: LoadedDescriptor, messages: Messages
   const at = pathOf(error.instancePath);
   const { text, expected, field } = describe(error, at);
   const line = loaded.lineOf(field);
-  messages.error(
-    `descriptor/${error.keyword === 'additionalProperties' ? 'unknown-key' : 'schema'}`,
-    `${dotted(field)}: ${text}`,
-    {
-      file: loaded.path,
-      place: line ? `line ${line}` : dotted(field),
-      ...(expected ? { expected } : {}),
-    },
-  );
+  const where = { file: loaded.path, place: line ? `line ${line}` : dotted(field) };
+  // A required member of a list item left as TODO(human) is a missing must field, not a typo.
+  if (error.keyword === 'required' && loaded.todos.includes(dotted(field))) {
+    messages.error(
+      'descriptor/missing-must',
+      `${dotted(field)}: still TODO(human) (must field)`,
+      where,
+    );
+    return;
+  }
+  const rule = error.keyword === 'additionalProperties' ? 'unknown-key' : 'schema';
+  messages.error(`descriptor/${rule}`, `${dotted(field)}: ${text}`, {
+    ...where,
+    ...(expected ? { expected } : {}),
+  });
 }
 
 function describe(error: ErrorObject, at: (string | number)[]) {
