@@ -1,4 +1,4 @@
-import { S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { S3Client, type S3ClientConfig, S3ServiceException } from '@aws-sdk/client-s3';
 import { PublishError, UsageError } from '../errors.js';
 
 /** Connection options for an S3-compatible store; credentials come from the AWS chain. */
@@ -21,7 +21,7 @@ export interface S3Location {
 /** `s3://bucket/some/prefix` → bucket and prefix (no trailing slash). */
 export function parseS3Url(url: string): S3Location {
   const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url);
-  if (!m || !m[1])
+  if (!m?.[1])
     throw new UsageError(`"${url}" is not an s3:// address; expected s3://bucket/prefix`);
   return { bucket: m[1], prefix: m[2]!.replace(/\/+$/, '') };
 }
@@ -37,6 +37,8 @@ export function createS3Client(options: S3Options): S3Client {
   if (!options.instanceMetadata && process.env.AWS_EC2_METADATA_DISABLED === undefined) {
     process.env.AWS_EC2_METADATA_DISABLED = 'true';
   }
+  // The SDK warns that its releases after January 2027 need Node 22; slidepack pins its SDK.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const endpoint =
     options.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
   return new S3Client({
@@ -47,9 +49,21 @@ export function createS3Client(options: S3Options): S3Client {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     maxAttempts: 3,
-    ...(options.anonymous ? { signer: { sign: async (request) => request } } : {}),
+    ...(options.anonymous ? ANONYMOUS : {}),
   });
 }
+
+/** Unsigned requests, as a browser or curl sends them: the store's public-read policy decides. */
+const ANONYMOUS = {
+  httpAuthSchemeProvider: () => [{ schemeId: 'smithy.api#noAuth' }],
+  httpAuthSchemes: [
+    {
+      schemeId: 'smithy.api#noAuth',
+      identityProvider: () => async () => ({}),
+      signer: { sign: async (request: unknown) => request },
+    },
+  ],
+} as unknown as Partial<S3ClientConfig>;
 
 const AUTH_CODES = new Set([
   'InvalidAccessKeyId',
@@ -61,11 +75,23 @@ const AUTH_CODES = new Set([
 ]);
 
 /** Turn an SDK failure into a {@link PublishError} that says what to do; never shows keys. */
-export function explainS3Error(error: unknown, url: string, key?: string): PublishError {
+export function explainS3Error(
+  error: unknown,
+  url: string,
+  key?: string,
+  anonymous = false,
+): PublishError {
   const where = key ? `${url} (${key})` : url;
   const code = errorCode(error);
   if (code === 'NoSuchBucket') {
     return new PublishError(`the bucket of ${url} does not exist; create it first`, code, key);
+  }
+  if (anonymous && AUTH_CODES.has(code)) {
+    return new PublishError(
+      `${where}: anonymous read refused (${code}); this release is not public`,
+      code,
+      key,
+    );
   }
   if (AUTH_CODES.has(code)) {
     return new PublishError(

@@ -38,6 +38,7 @@ export class S3Store implements Store {
   private readonly client: S3Client;
   private readonly bucket: string;
   private readonly prefix: string;
+  private readonly anonymous: boolean;
   private caps: StoreCapabilities | undefined;
   /** radosgw 16 compares If-Match with the ETag without its quotes; found by the probe. */
   private quoteIfMatch = true;
@@ -47,6 +48,7 @@ export class S3Store implements Store {
     this.url = url;
     this.bucket = location.bucket;
     this.prefix = location.prefix;
+    this.anonymous = options.anonymous ?? false;
     this.client = createS3Client(options);
   }
 
@@ -95,7 +97,7 @@ export class S3Store implements Store {
       const status = statusOf(error);
       if (how.sha256 && status === 400) return false;
       if (status === 412 || status === 501) return false;
-      throw explainS3Error(error, this.url, key);
+      throw this.explain(error, key);
     }
   }
 
@@ -112,7 +114,7 @@ export class S3Store implements Store {
       return info;
     } catch (error) {
       if (statusOf(error) === 404 && errorCode(error) !== 'NoSuchBucket') return undefined;
-      throw explainS3Error(error, this.url, key);
+      throw this.explain(error, key);
     }
   }
 
@@ -130,7 +132,7 @@ export class S3Store implements Store {
       ) {
         return undefined;
       }
-      throw explainS3Error(error, this.url, key);
+      throw this.explain(error, key);
     }
   }
 
@@ -141,7 +143,7 @@ export class S3Store implements Store {
       );
       return r.Body as Readable;
     } catch (error) {
-      throw explainS3Error(error, this.url, key);
+      throw this.explain(error, key);
     }
   }
 
@@ -170,7 +172,7 @@ export class S3Store implements Store {
       return await this.verify(key, file, etag);
     } catch (error) {
       if (error instanceof PublishError || error instanceof ConflictError) throw error;
-      throw explainS3Error(error, this.url, key);
+      throw this.explain(error, key);
     }
   }
 
@@ -232,7 +234,7 @@ export class S3Store implements Store {
       });
     } catch (error) {
       if (statusOf(error) === 412) throw new ConflictError(key);
-      throw explainS3Error(error, this.url, key);
+      throw this.explain(error, key);
     }
     return md5.toString('hex');
   }
@@ -283,7 +285,7 @@ export class S3Store implements Store {
           }),
         )
         .catch((error) => {
-          throw explainS3Error(error, this.url, prefix);
+          throw this.explain(error, prefix);
         });
       for (const o of page.Contents ?? []) {
         yield { key: o.Key!.slice(this.prefix ? this.prefix.length + 1 : 0), size: o.Size ?? 0 };
@@ -308,7 +310,7 @@ export class S3Store implements Store {
     await this.client
       .send(new PutBucketPolicyCommand({ Bucket: this.bucket, Policy: text }))
       .catch((error) => {
-        throw explainS3Error(error, this.url, 'bucket policy');
+        throw this.explain(error, 'bucket policy');
       });
   }
 
@@ -318,11 +320,15 @@ export class S3Store implements Store {
       return r.Policy ? JSON.parse(r.Policy) : {};
     } catch (error) {
       if (errorCode(error) === 'NoSuchBucketPolicy' || statusOf(error) === 404) {
-        if (errorCode(error) === 'NoSuchBucket') throw explainS3Error(error, this.url);
+        if (errorCode(error) === 'NoSuchBucket') throw this.explain(error);
         return {};
       }
-      throw explainS3Error(error, this.url, 'bucket policy');
+      throw this.explain(error, 'bucket policy');
     }
+  }
+
+  private explain(error: unknown, key?: string) {
+    return explainS3Error(error, this.url, key, this.anonymous);
   }
 
   async removeProbe(key: string): Promise<void> {
