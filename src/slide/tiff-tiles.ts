@@ -31,7 +31,8 @@ export async function decodeJpegTiles(path: string, source: ImageSource): Promis
       if (length === 0) continue;
       const data = Buffer.alloc(length);
       await handle.read(data, 0, length, offset);
-      const jpeg = tables ? Buffer.concat([tables, data.subarray(2)]) : data;
+      const joined = tables ? Buffer.concat([tables, data.subarray(2)]) : data;
+      const jpeg = tagNumber(dir, TAG.photometric) === 2 ? markRgb(joined) : joined;
       const input = await sharp(jpeg, { failOn: 'error' }).toColourspace('srgb').png().toBuffer();
       tiles.push({
         input,
@@ -71,6 +72,25 @@ async function findDirectory(
 function numbers(dir: TiffDirectory, tag: number): number[] {
   const value = dir.entries.get(tag)?.value;
   return Array.isArray(value) ? value : [];
+}
+
+/** Adobe APP14 segment with transform 0: the components are RGB, not YCbCr. */
+const ADOBE_RGB = Buffer.from('ffee000e41646f626500640000000000', 'hex');
+
+/**
+ * A JPEG without a JFIF or Adobe marker is decoded as YCbCr by libjpeg. Aperio writes RGB
+ * components and says so only in the TIFF Photometric tag, so such tiles get an Adobe marker
+ * that says RGB; tiles that carry their own marker (Bio-Formats writes JFIF) keep it.
+ */
+function markRgb(jpeg: Buffer): Buffer {
+  let at = 2;
+  while (at + 4 <= jpeg.length && jpeg[at] === 0xff) {
+    const marker = jpeg[at + 1]!;
+    if (marker === 0xe0 || marker === 0xee) return jpeg;
+    if (marker === 0xda) break;
+    at += 2 + jpeg.readUInt16BE(at + 2);
+  }
+  return Buffer.concat([jpeg.subarray(0, 2), ADOBE_RGB, jpeg.subarray(2)]);
 }
 
 /** The shared JPEG tables without their end-of-image marker, to prefix each tile. */
