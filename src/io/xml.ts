@@ -31,7 +31,17 @@ export interface XmlCursor {
   where(): string;
 }
 
-const CHUNK = 1 << 20;
+/**
+ * Read only the tail of a file from byte `start` (an element boundary), after feeding `prefix`
+ * (the open tag of the root); `line` is the line `start` is on, for messages.
+ */
+export interface XmlPart {
+  start?: number;
+  prefix?: string;
+  line?: number;
+}
+
+const CHUNK = 1 << 18;
 /** A DOCTYPE longer than this is refused: annotation files have no use for one. */
 const MAX_DOCTYPE = 64 * 1024;
 
@@ -42,11 +52,12 @@ const MAX_DOCTYPE = 64 * 1024;
 export async function* streamXml<T>(
   path: string,
   makeVisitor: (cursor: XmlCursor) => XmlVisitor<T>,
+  part: XmlPart = {},
 ): AsyncGenerator<T> {
   const queue: T[] = [];
   const emit = (item: T) => queue.push(item);
   const parser = sax.parser(true, { position: true });
-  const cursor = cursorOf(parser);
+  const cursor = cursorOf(parser, (part.line ?? 1) - 1);
   const visitor = makeVisitor(cursor);
   let sawRoot = false;
   parser.onopentag = (node) => {
@@ -60,8 +71,9 @@ export async function* streamXml<T>(
   };
 
   const encoding = await detectEncoding(path);
-  const stream = createReadStream(path, { encoding, highWaterMark: CHUNK });
-  let first = true;
+  const stream = createReadStream(path, { encoding, highWaterMark: CHUNK, start: part.start ?? 0 });
+  if (part.prefix) parser.write(part.prefix);
+  let first = part.start === undefined;
   for await (const chunk of stream as AsyncIterable<string>) {
     parser.write(first ? chunk.replace(/^\uFEFF/, '') : chunk);
     first = false;
@@ -78,8 +90,8 @@ function* drain<T>(queue: T[]): Generator<T> {
   queue.length = 0;
 }
 
-function cursorOf(parser: sax.SAXParser): XmlCursor {
-  const place = () => ({ line: parser.line + 1, column: parser.column + 1 });
+function cursorOf(parser: sax.SAXParser, lineOffset: number): XmlCursor {
+  const place = () => ({ line: parser.line + 1 + lineOffset, column: parser.column + 1 });
   return { place, where: () => `line ${place().line}` };
 }
 
@@ -156,18 +168,26 @@ export function attributeText(attributes: Record<string, string>): string {
 }
 
 /**
- * The shortest decimal text that reads back as the same float32 as `value`, never in exponent
- * form. ASAP keeps coordinates as float32, so more digits would only pretend to a precision the
- * file cannot hold.
+ * Decimal text for a coordinate a float32 reader (ASAP) will hold: the number's own shortest
+ * text when that has at most 9 significant digits and means the same float32, otherwise the
+ * shortest text of its float32 value. Never in exponent form. `Number(text) !== value` tells
+ * the caller the value was rounded.
  */
 export function formatFloat32(value: number): string {
   const f = Math.fround(value);
   if (f === 0) return '0';
+  const own = plainNumber(value);
+  if (significantDigits(own) <= 9 && Math.fround(Number(own)) === f) return own;
   for (let digits = 1; digits <= 9; digits++) {
     const candidate = Number(f.toPrecision(digits));
     if (Math.fround(candidate) === f) return plainNumber(candidate);
   }
   return plainNumber(f);
+}
+
+function significantDigits(text: string): number {
+  const digits = text.replace(/^-/, '').replace('.', '').replace(/^0+/, '');
+  return text.includes('.') ? digits.length : digits.replace(/0+$/, '').length;
 }
 
 /** A finite number as decimal text without an exponent. */

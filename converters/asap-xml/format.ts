@@ -1,0 +1,44 @@
+import type { FormatInfo } from '../../src/converter.js';
+
+/** The part of a file's head that sniffing looks at, as text. */
+function headText(head: Buffer): string {
+  return head.toString('utf8', 0, Math.min(head.length, 16384));
+}
+
+/** ASAP XML (computationalpathologygroup/ASAP): one slide per file, groups as classes. */
+export const asapFormat = {
+  id: 'asap-xml',
+  name: 'ASAP XML',
+  extensions: ['.xml'],
+  mediaType: 'application/xml',
+  multiSlide: false,
+  binary: false,
+  capabilities: {
+    geometries: ['point', 'multipoint', 'line', 'polygon', 'rectangle', 'spline'],
+    holes: false,
+    classes: 'flat',
+    perAnnotatorLabels: false,
+    measurements: false,
+    objectKinds: false,
+    colors: true,
+    names: true,
+    groups: true,
+    micronsPerPixel: false,
+    deletedFlag: false,
+  },
+  sniff({ head }) {
+    const text = headText(head);
+    if (/<ASAP_Annotations[\s>/]/.test(text)) {
+      return { match: true, reason: 'root element is ASAP_Annotations', confidence: 0.95 };
+    }
+    // ASAP falls back to the document root when ASAP_Annotations is missing.
+    if (/<Annotation\s[^>]*PartOfGroup=/.test(text) && /<Coordinate\s/.test(text)) {
+      return {
+        match: true,
+        reason: 'Annotation elements with PartOfGroup and Coordinate children',
+        confidence: 0.6,
+      };
+    }
+    return { match: false, reason: 'no ASAP_Annotations root and no ASAP-style Annotation' };
+  },
+} as const satisfies FormatInfo;
