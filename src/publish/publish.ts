@@ -21,8 +21,6 @@ export interface PublishOptions {
   public?: boolean;
   dryRun?: boolean;
   logger?: Logger;
-  /** Runs just before latest.json and releases.json are read for update (tests). */
-  beforePointers?: () => Promise<void>;
 }
 
 export type UploadAction = 'upload' | 'present';
@@ -143,7 +141,6 @@ async function finishPointers(
   options: PublishOptions,
   logger: Logger,
 ): Promise<PublishResult> {
-  await options.beforePointers?.();
   const version = release.manifest.version;
   const { latest } = await advancePointers(store, entryFor(version, release.releaseId));
   logger.info(

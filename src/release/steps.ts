@@ -124,8 +124,8 @@ export async function readSlides(path: string, context: StepContext): Promise<Sl
     { messages: context.messages, logger: context.logger, options: {} },
   );
   for await (const record of stream) {
+    // Merged inputs put each input's slides before its own objects, so read to the end.
     if (record.type === 'slide') slides.push(record);
-    else if (record.type === 'object') break;
   }
   return slides;
 }
