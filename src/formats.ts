@@ -1,6 +1,7 @@
 import type { Converter } from './converter.js';
 import { asapXml } from '../converters/asap-xml/index.js';
 import { canonical } from '../converters/canonical/index.js';
+import { imagescopeXml } from '../converters/imagescope-xml/index.js';
 import { coco } from '../converters/coco/index.js';
 import { qupathGeojson } from '../converters/qupath-geojson/index.js';
 import { sliderunnerSqlite } from '../converters/sliderunner-sqlite/index.js';
@@ -15,6 +16,7 @@ export const converters: readonly Converter[] = [
   sliderunnerSqlite,
   coco,
   asapXml,
+  imagescopeXml,
 ];
 
 export function formatIds(): string[] {

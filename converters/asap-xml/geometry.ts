@@ -1,5 +1,6 @@
+import { rectangleFromCorners } from '../../src/geometry/box.js';
 import { rectangleRing, splineRing } from '../../src/geometry/shapes.js';
-import { parseDecimal } from '../../src/io/xml.js';
+import { readCoordinate } from '../../src/io/xml.js';
 import type { Messages } from '../../src/messages.js';
 import type { Geometry, Point, Ring } from '../../src/model/types.js';
 import type { RawAnnotation, RawCoordinate } from './parse.js';
@@ -53,8 +54,9 @@ export function placeCoordinates(raw: RawAnnotation, env: GeometryEnv): Point[] 
       ok = false;
     }
     seen.add(order);
-    const x = readNumber(c, 'X', c.x, env);
-    const y = readNumber(c, 'Y', c.y, env);
+    const site = { ...env, line: c.line, rule: 'asap' };
+    const x = readCoordinate(c.x, 'X', site);
+    const y = readCoordinate(c.y, 'Y', site);
     comma ||= x.comma || y.comma;
     if (x.value === undefined || y.value === undefined) ok = false;
     else placed.push({ order, point: [x.value, y.value] });
@@ -75,23 +77,6 @@ function warnGaps(raw: RawAnnotation, placed: { order: number }[], env: Geometry
       'coordinates; ASAP would leave (0, 0) vertices in the gaps. Read in Order.',
     { file: env.file, place: `line ${raw.line}`, expected: `Order 0..${placed.length - 1}` },
   );
-}
-
-function readNumber(c: RawCoordinate, axis: string, text: string | undefined, env: GeometryEnv) {
-  const parsed = parseDecimal(text, env.repairComma);
-  if (parsed.ok && Number.isFinite(parsed.value)) {
-    return { value: parsed.value, comma: parsed.decimalComma };
-  }
-  if (parsed.decimalComma) {
-    fail(env, c, 'asap/decimal-comma', `${axis}="${text}" uses a decimal comma`, 'a decimal point');
-    env.messages.info('asap/decimal-comma', 'pass --repair-decimal-comma to read it as a point', {
-      file: env.file,
-      place: `line ${c.line}`,
-    });
-  } else {
-    fail(env, c, 'asap/not-a-number', `${axis} is not a number`, 'a decimal number', text);
-  }
-  return { value: undefined, comma: parsed.decimalComma };
 }
 
 function fail(
@@ -140,7 +125,7 @@ export function toGeometry(
     case 'Measurement':
       return { type: 'line', coordinates: points };
     case 'Rectangle':
-      return toRectangle(points) ?? closedShape(points, 'polygon');
+      return rectangleFromCorners(points) ?? closedShape(points, 'polygon');
     default:
       return closedShape(points, type === 'Spline' ? 'spline' : 'polygon');
   }
@@ -157,15 +142,6 @@ function closedShape(points: Point[], kind: 'polygon' | 'spline'): Geometry {
   return closed
     ? { type: 'polygon', rings: [ring], closed: true }
     : { type: 'polygon', rings: [ring] };
-}
-
-/** Four corners TL, TR, BR, BL (as ASAP's rectangle tool writes them) as a rectangle. */
-function toRectangle(points: Point[]): Geometry | undefined {
-  if (points.length !== 4) return undefined;
-  const [tl, tr, br, bl] = points as [Point, Point, Point, Point];
-  const aligned = tl[1] === tr[1] && tr[0] === br[0] && br[1] === bl[1] && bl[0] === tl[0];
-  if (!aligned || tr[0] <= tl[0] || bl[1] <= tl[1]) return undefined;
-  return { type: 'rectangle', x: tl[0], y: tl[1], width: tr[0] - tl[0], height: bl[1] - tl[1] };
 }
 
 /** The outer ring of an area geometry (splines sampled), or undefined for points and lines. */

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import sax from 'sax';
 import { InputError } from '../errors.js';
+import type { Messages } from '../messages.js';
 
 /**
  * Safe, streaming XML reading for the XML annotation formats (ASAP, Aperio ImageScope), plus the
@@ -216,4 +217,39 @@ export function parseDecimal(text: string | undefined, repairComma: boolean): Nu
     return { ok: false, decimalComma };
   }
   return { ok: true, value: Number(candidate), decimalComma };
+}
+
+/** Where a coordinate number was read, for messages: `<prefix>/not-a-number` and so on. */
+export interface NumberSite {
+  file: string;
+  line: number;
+  messages: Messages;
+  repairComma: boolean;
+  /** Rule id prefix: the format id's short form, e.g. `asap`. */
+  rule: string;
+}
+
+/**
+ * A coordinate as a finite number, or undefined after an error message naming the file, line
+ * and attribute. A decimal comma is an error unless `repairComma`; `comma` says one was seen.
+ */
+export function readCoordinate(text: string | undefined, axis: string, site: NumberSite) {
+  const parsed = parseDecimal(text, site.repairComma);
+  if (parsed.ok && Number.isFinite(parsed.value)) {
+    return { value: parsed.value, comma: parsed.decimalComma };
+  }
+  const where = { file: site.file, place: `line ${site.line}` };
+  if (parsed.decimalComma) {
+    site.messages.error(`${site.rule}/decimal-comma`, `${axis}="${text}" uses a decimal comma`, {
+      ...where,
+      expected: 'a decimal point (or pass --repair-decimal-comma to read it as one)',
+    });
+  } else {
+    site.messages.error(`${site.rule}/not-a-number`, `${axis} is not a number`, {
+      ...where,
+      expected: 'a decimal number',
+      actual: text === undefined ? 'no attribute' : JSON.stringify(text),
+    });
+  }
+  return { value: undefined, comma: parsed.decimalComma };
 }
