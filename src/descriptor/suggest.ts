@@ -18,7 +18,16 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   let best: { name: string; distance: number } | undefined;
   for (const name of candidates) {
     const distance = editDistance(word.toLowerCase(), name.toLowerCase());
-    if (distance <= limit && (!best || distance < best.distance)) best = { name, distance };
+    if (distance > limit) continue;
+    // Ties go to a candidate that extends the word ("CC-BY-4" → "CC-BY-4.0"), then the first
+    // in sort order, so the suggestion does not depend on the order of the candidates.
+    const rank = (n: string) => (n.toLowerCase().startsWith(word.toLowerCase()) ? 0 : 1);
+    const better =
+      !best ||
+      distance < best.distance ||
+      (distance === best.distance &&
+        (rank(name) < rank(best.name) || (rank(name) === rank(best.name) && name < best.name)));
+    if (better) best = { name, distance };
   }
   return best?.name;
 }

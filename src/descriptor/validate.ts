@@ -29,7 +29,7 @@ let compiled: { schema: SchemaNode; validate: ValidateFunction } | undefined;
 export function descriptorSchema(): { schema: SchemaNode; validate: ValidateFunction } {
   if (compiled) return compiled;
   const schema = JSON.parse(readFileSync(schemaPath('dataset.schema.json'), 'utf8')) as SchemaNode;
-  const ajv = new Ajv({ allErrors: true, strict: true });
+  const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
   ajv.addKeyword({ keyword: 'x-level', schemaType: 'string' });
   compiled = { schema, validate: ajv.compile(schema) };
   return compiled;
@@ -109,7 +109,7 @@ function describe(error: ErrorObject, at: (string | number)[]) {
         field: [...at, String(params.missingProperty)],
       };
     case 'type':
-      return { text: `expected ${params.type}`, expected: String(params.type), field: at };
+      return { text: `expected ${params.type}`, expected: undefined, field: at };
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).join(', ');
       return { text: `expected one of ${allowed}`, expected: allowed, field: at };

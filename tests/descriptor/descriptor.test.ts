@@ -1,0 +1,133 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers.js';
+import { midogDataOnly, midogFolder, threeSlidesFolder } from './folders.js';
+
+describe('dataset descriptor validation', () => {
+  it('should fail with exit 1 naming a missing must field', async () => {
+    const { descriptor } = await midogFolder((doc) => doc.deleteIn(['ethics', 'consent']));
+    const result = await runCli(['datasheet', descriptor]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/ethics\.consent: missing \(must field\)/);
+    expect(result.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it('should report a must field still marked TODO(human) as missing', async () => {
+    const { descriptor } = await midogFolder((doc) =>
+      doc.setIn(['composition', 'species'], 'TODO(human): species'),
+    );
+    const result = await runCli(['datasheet', descriptor]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/composition\.species: still TODO\(human\) \(must field\)/);
+  });
+
+  it('should name the leaking patient and both splits', async () => {
+    const { descriptor } = await midogFolder((doc) => {
+      doc.setIn(['subjects', '001.tiff'], { patient: 'patient-17' });
+      doc.setIn(['subjects', '041.tiff'], { patient: 'patient-17' });
+    });
+    const result = await runCli(['datasheet', descriptor]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /patient "patient-17" is in 2 splits: train \(slide 001\.tiff\) and test \(slide 041\.tiff\)/,
+    );
+  });
+
+  it('should suggest the nearest key for a misspelt key', async () => {
+    const { descriptor } = await midogFolder((doc) => {
+      doc.setIn(['distribution', 'licence'], doc.getIn(['distribution', 'license']));
+      doc.deleteIn(['distribution', 'license']);
+    });
+    const result = await runCli(['datasheet', descriptor]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /distribution\.licence: unknown key "licence"; did you mean "license"\?/,
+    );
+  });
+
+  it('should reject an unknown SPDX id and suggest the real one', async () => {
+    const { descriptor } = await midogFolder((doc) =>
+      doc.setIn(['distribution', 'license', 'labels'], 'CC-BY-NC-ND-2'),
+    );
+    const result = await runCli(['datasheet', descriptor]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /distribution\.license\.labels: "CC-BY-NC-ND-2" is not an SPDX license id; did you mean "CC-BY-NC-ND-2\.0"\?/,
+    );
+  });
+
+  it('should reject a split that lists a slide the data does not have', async () => {
+    const { descriptor } = await midogFolder((doc) =>
+      doc.setIn(['splits', 'sets', 'test'], ['0[49]?.tiff', '1[49]?.tiff', '200.tiff', '999.tiff']),
+    );
+    const result = await runCli(['datasheet', descriptor]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /splits\.sets\.test\[3\]: slide "999\.tiff" does not exist in the data/,
+    );
+  });
+
+  it('should reject a wrong type with the field path and the expected type', async () => {
+    const { descriptor } = await midogFolder((doc) =>
+      doc.setIn(['ethics', 'synthetic_data'], 'no'),
+    );
+    const result = await runCli(['datasheet', descriptor]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/ethics\.synthetic_data: expected boolean/);
+  });
+});
+
+describe('licenses', () => {
+  it('should refuse a release license less restrictive than the license inside the data', async () => {
+    const { descriptor } = await midogFolder((doc) =>
+      doc.setIn(['distribution', 'license', 'labels'], 'CC-BY-4.0'),
+    );
+    const result = await runCli(['datasheet', descriptor]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /distribution\.license\.labels: .*midog_MIDOG\.json states CC-BY-NC-ND-2\.0.*non-commercial and no-derivatives, but the release claims CC-BY-4\.0/,
+    );
+  });
+
+  it('should refuse a declared no-derivatives source inside a more permissive release', async () => {
+    const { descriptor } = await threeSlidesFolder((doc) =>
+      doc.setIn(
+        ['distribution', 'sources'],
+        [{ name: 'Atlas X', license: 'CC-BY-ND-4.0', part: 'images' }],
+      ),
+    );
+    const result = await runCli(['datasheet', descriptor]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /source "Atlas X" cannot be released under the images license: CC-BY-ND-4\.0 is no-derivatives and attribution-required, but the release claims CC0-1\.0, which allows derivatives/,
+    );
+  });
+});
+
+describe('slidepack init', () => {
+  it('should scaffold a descriptor with formats, counts and the license found in the data', async () => {
+    const dir = await midogDataOnly();
+    const target = join(dir, 'dataset.yaml');
+    const result = await runCli(['init', dir]);
+    expect(result.code, result.stderr).toBe(0);
+    const text = await readFile(target, 'utf8');
+    expect(text).toMatch(/format: sliderunner-sqlite/);
+    expect(text).toMatch(/same_objects_as: midog_MIDOG\.sqlite/);
+    expect(text).toMatch(/slides: 200\n\s+objects: 4435/);
+    expect(text).toMatch(/images: CC-BY-NC-ND-2\.0\n\s+labels: CC-BY-NC-ND-2\.0/);
+    expect(text).toMatch(/- id: RetinaNet\n\s+role: "TODO\(human\)[^"]*"\n\s+kind: model/);
+    const check = await runCli(['datasheet', target, '--check']);
+    expect(check.code).toBe(1);
+    expect(check.stderr).toMatch(/ethics\.consent: still TODO\(human\) \(must field\)/);
+  });
+
+  it('should not overwrite an existing descriptor without --force', async () => {
+    const { dir, descriptor } = await midogFolder();
+    const before = await readFile(descriptor, 'utf8');
+    const result = await runCli(['init', dir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/already exists; give --force/);
+    expect(await readFile(descriptor, 'utf8')).toBe(before);
+  });
+});
