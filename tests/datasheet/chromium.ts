@@ -84,7 +84,13 @@ class Cdp {
         () => reject(new Error(`no ${method} within ${timeoutMs} ms`)),
         timeoutMs,
       );
-      this.waiters.push({ method, resolve: () => (clearTimeout(timer), resolve()) });
+      this.waiters.push({
+        method,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
     });
   }
 }
