@@ -142,6 +142,10 @@ export const LOSS_CODES = {
     effect: 'noted',
     description: 'objects without a class were written under a category marked "unclassified"',
   },
+  BOX_CLIPPED: {
+    effect: 'approximated',
+    description: 'a box written around a point was cut at the image edge',
+  },
   DUPLICATE_VOTES_DROPPED: {
     effect: 'field-lost',
     description: 'a second vote by the same annotator on one object was not written',

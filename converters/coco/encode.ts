@@ -7,7 +7,13 @@ import {
   rleColumns,
   rleFromColumns,
 } from '../../src/geometry/rle.js';
-import { bounds, ellipseRing, rectangleRing, splineRing } from '../../src/geometry/shapes.js';
+import {
+  type Bounds,
+  bounds,
+  ellipseRing,
+  rectangleRing,
+  splineRing,
+} from '../../src/geometry/shapes.js';
 import type { LossReport } from '../../src/loss.js';
 import type {
   AnnotationObject,
@@ -20,6 +26,8 @@ import type {
 /** How geometries COCO cannot hold are mapped; each mapping is reported with these values. */
 export interface EncodeOptions {
   pointBoxSize: number;
+  /** Cut boxes around points at the image edges (at 0 when the image size is not known yet). */
+  clipBoxes: boolean;
   holes: 'mask' | 'fill' | 'drop';
 }
 
@@ -55,12 +63,10 @@ export function encodeGeometry(
   }
   switch (g.type) {
     case 'point':
-      loss.add('POINT_TO_BOX', id, { pointBoxSize: options.pointBoxSize, box: 'centred' });
-      return [pointBox(g.coordinates, options.pointBoxSize)];
+      return pointBoxes(id, [g.coordinates], size, options, loss);
     case 'multipoint':
       loss.add('MULTIPOINT_SPLIT', id);
-      loss.add('POINT_TO_BOX', id, { pointBoxSize: options.pointBoxSize, box: 'centred' });
-      return g.coordinates.map((p) => pointBox(p, options.pointBoxSize));
+      return pointBoxes(id, g.coordinates, size, options, loss);
     case 'line':
       loss.add('GEOMETRY_UNSUPPORTED', id, { type: 'line', reason: 'COCO has no lines' });
       return [];
@@ -102,8 +108,40 @@ function curvesAndMasks(
   return [];
 }
 
-function pointBox([x, y]: Point, side: number): Shape {
-  return { bbox: [x - side / 2, y - side / 2, side, side], area: side * side };
+function pointBoxes(
+  id: string,
+  points: Point[],
+  size: ImageSize | undefined,
+  options: EncodeOptions,
+  loss: LossReport,
+): Shape[] {
+  const side = options.pointBoxSize;
+  loss.add('POINT_TO_BOX', id, { pointBoxSize: side, box: 'centred on the point' });
+  let clipped = false;
+  const shapes = points.map(([x, y]): Shape => {
+    const box = { minX: x - side / 2, minY: y - side / 2, maxX: x + side / 2, maxY: y + side / 2 };
+    if (options.clipBoxes) clipped = clip(box, size) || clipped;
+    const [w, h] = [box.maxX - box.minX, box.maxY - box.minY];
+    return { bbox: [box.minX, box.minY, w, h], area: w * h };
+  });
+  if (clipped) loss.add('BOX_CLIPPED', id, CLIP_PARAMS);
+  return shapes;
+}
+
+const CLIP_PARAMS = { edges: 'image', keepWhole: '--no-clip-boxes' };
+
+/** Cut a box to the image (at 0 only when its size is not known yet); true if it changed. */
+function clip(box: Bounds, size: ImageSize | undefined): boolean {
+  const limits = [Math.max(0, box.minX), Math.max(0, box.minY), box.maxX, box.maxY];
+  if (size) {
+    limits[2] = Math.min(size.width, box.maxX);
+    limits[3] = Math.min(size.height, box.maxY);
+  }
+  const [minX, minY, maxX, maxY] = limits as [number, number, number, number];
+  if (minX === box.minX && minY === box.minY && maxX === box.maxX && maxY === box.maxY)
+    return false;
+  Object.assign(box, { minX, minY, maxX: Math.max(minX, maxX), maxY: Math.max(minY, maxY) });
+  return true;
 }
 
 function polygons(

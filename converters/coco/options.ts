@@ -21,6 +21,13 @@ export const cocoOptions: Record<string, ConverterOption> = {
     type: 'number',
     default: 50,
   },
+  'clip-boxes': {
+    describe:
+      'COCO writing: cut boxes around points at the image edges (--no-clip-boxes keeps them ' +
+      'whole, as MIDOG does)',
+    type: 'boolean',
+    default: true,
+  },
   holes: {
     describe:
       'COCO writing: polygons with holes as RLE masks (mask; needs the image size), as their ' +
@@ -57,6 +64,7 @@ export function writeOptions(options: Record<string, unknown>): WriteOptions {
   }
   return {
     pointBoxSize: side,
+    clipBoxes: options['clip-boxes'] !== false,
     holes,
     splitFiles: options['split-files'] === true,
     imageSize: parseImageSize(options['image-size']),

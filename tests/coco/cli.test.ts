@@ -88,6 +88,8 @@ describe('COCO written by slidepack', () => {
     expect(codes.NO_GEOMETRY.examples).toEqual(['label']);
     expect(codes.UNCLASSIFIED_CATEGORY.examples).toEqual(['unclassified']);
     expect(codes.CLASS_PATH_FLATTENED.examples).toEqual(['rich']);
+    // the multipoint's boxes around (20, 20) and (30, 30) on the 50 × 50 slide s3 cross its edges
+    expect(codes.BOX_CLIPPED).toMatchObject({ count: 1, examples: ['multipoint'] });
     expect([loss.objectsRead, loss.objectsWritten]).toEqual([12, 10]);
 
     const coco = JSON.parse(await readFile(output, 'utf8'));
@@ -129,6 +131,21 @@ describe('COCO written by slidepack', () => {
     expect(mask.counts).toEqual([0, 4, 76, 1, 2, 1, 76, 1, 2, 1, 76, 4, 7756]);
     const annotators = lines.filter((r) => r.type === 'annotator').map((r) => r.id);
     expect(annotators).toEqual(['CB', 'RetinaNet']);
+  });
+
+  it('should cut point boxes at the image edge, or keep them whole on request', async () => {
+    const dir = await tempDir();
+    const args = ['convert', local('coco', 'shapes.ndjson'), '--to', 'coco'];
+    await runCli([...args, '-o', join(dir, 'cut.json')]);
+    await runCli([...args, '-o', join(dir, 'whole.json'), '--no-clip-boxes']);
+    const boxes = async (name: string) => {
+      const coco = JSON.parse(await readFile(join(dir, name), 'utf8'));
+      return coco.annotations.filter((a: { image_id: number }) => a.image_id === 3).at(-2).bbox;
+    };
+    // point (20, 20), 50 px box: [-5, -5, 50, 50] whole; cut at 0 it is [0, 0, 45, 45]
+    expect(await boxes('cut.json')).toEqual([0, 0, 45, 45]);
+    expect(await boxes('whole.json')).toEqual([-5, -5, 50, 50]);
+    expect(pythonLoad(join(dir, 'cut.json')).outside).toEqual([]);
   });
 
   it('should drop polygons with holes on request', async () => {
