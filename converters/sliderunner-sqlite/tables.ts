@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { BatchedInsert, type InsertSpec, insertSql, UidCounter, type Value } from './batch.js';
 import {
   createStatements,
   randomColor,
@@ -7,89 +8,134 @@ import {
   USER_VERSION,
 } from './schema.js';
 
-type Value = number | string | null;
+/**
+ * The file is a temporary one, renamed into place only after COMMIT, so a crash leaves nothing
+ * behind and a rollback journal on disk would only cost time.
+ */
+export const WRITE_PRAGMAS = ['PRAGMA journal_mode = MEMORY', 'PRAGMA synchronous = OFF'];
+
+const plain = (n: number) => Array.from({ length: n }, () => '?');
 
 /**
- * A new SlideRunner database being filled inside one transaction, with one prepared statement
- * per table. Rows keep the uid they had in a SlideRunner source where that uid is still free,
- * so the Log table and EXACT links stay valid; otherwise SQLite assigns the next one.
+ * One INSERT per table. The uid comes first (NULL for a new one); missing guids, times and
+ * colours come from the same functions SlideRunner's triggers call.
+ */
+export const TABLES = {
+  annotation: {
+    table: 'Annotations',
+    columns: [
+      'uid',
+      'slide',
+      'guid',
+      'lastModified',
+      'deleted',
+      'type',
+      'agreedClass',
+      'description',
+      'clickable',
+    ],
+    values: [
+      '?',
+      '?',
+      'coalesce(?, generate_uuid())',
+      'coalesce(?, pycurrent_time())',
+      ...plain(5),
+    ],
+  },
+  coordinate: {
+    table: 'Annotations_coordinates',
+    columns: ['coordinateX', 'coordinateY', 'coordinateZ', 'slide', 'annoId', 'orderIdx'],
+    values: plain(6),
+  },
+  label: {
+    table: 'Annotations_label',
+    columns: ['uid', 'person', 'class', 'exact_id', 'annoId'],
+    values: plain(5),
+  },
+  slide: {
+    table: 'Slides',
+    columns: [
+      'uid',
+      'filename',
+      'width',
+      'height',
+      'directory',
+      'uuid',
+      'exactImageID',
+      'EXACTUSER',
+    ],
+    values: plain(8),
+  },
+  class: {
+    table: 'Classes',
+    columns: ['uid', 'name', 'color', 'clickable'],
+    values: ['?', '?', 'coalesce(?, randcolor())', '?'],
+  },
+  person: { table: 'Persons', columns: ['uid', 'name', 'isExactUser'], values: plain(3) },
+  log: { table: 'Log', columns: ['uid', 'dateTime', 'labelId'], values: plain(3) },
+} satisfies Record<string, InsertSpec>;
+
+/** The single-row form of each INSERT (what a Python client would executemany). */
+export const INSERT = Object.fromEntries(
+  Object.entries(TABLES).map(([name, spec]) => [name, insertSql(spec)]),
+) as Record<keyof typeof TABLES, string>;
+
+/**
+ * A new SlideRunner database being filled inside one transaction. Rows keep the uid they had
+ * in a SlideRunner source where that uid is still free, so the Log table and EXACT links stay
+ * valid; otherwise they get the next one, as AUTOINCREMENT would give.
  */
 export class SlideRunnerTables {
   readonly db: Database.Database;
-  private readonly annotation: Database.Statement;
-  private readonly coordinate: Database.Statement;
-  private readonly label: Database.Statement;
-  private readonly slide: Database.Statement;
-  private readonly cls: Database.Statement;
-  private readonly person: Database.Statement;
-  private readonly log: Database.Statement;
+  private readonly batches: Record<'annotation' | 'coordinate' | 'label', BatchedInsert>;
+  private readonly single: Record<keyof typeof TABLES, Database.Statement>;
+  private readonly annotationUids = new UidCounter();
+  private readonly labelUids = new UidCounter();
 
   constructor(path: string) {
     this.db = new Database(path);
-    // The file is a temporary one, renamed into place only after COMMIT, so a crash leaves
-    // nothing behind and the rollback journal would only cost time.
-    this.db.pragma('journal_mode = MEMORY');
-    this.db.pragma('synchronous = OFF');
+    for (const pragma of WRITE_PRAGMAS) this.db.exec(pragma);
     registerSlideRunnerFunctions(this.db);
     for (const sql of createStatements(Date.now() / 1000)) this.db.exec(sql);
     this.db.exec('BEGIN');
-    this.annotation = this.db.prepare(
-      'INSERT OR IGNORE INTO Annotations (uid, slide, guid, lastModified, deleted, type, ' +
-        'agreedClass, description, clickable) VALUES (?, ?, coalesce(?, generate_uuid()), ' +
-        'coalesce(?, pycurrent_time()), ?, ?, ?, ?, ?)',
-    );
-    this.coordinate = this.db.prepare(
-      'INSERT INTO Annotations_coordinates (coordinateX, coordinateY, coordinateZ, slide, ' +
-        'annoId, orderIdx) VALUES (?, ?, ?, ?, ?, ?)',
-    );
-    this.label = this.db.prepare(
-      'INSERT OR IGNORE INTO Annotations_label (uid, person, class, exact_id, annoId) ' +
-        'VALUES (?, ?, ?, ?, ?)',
-    );
-    this.slide = this.db.prepare(
-      'INSERT OR IGNORE INTO Slides (uid, filename, width, height, directory, uuid, ' +
-        'exactImageID, EXACTUSER) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    this.cls = this.db.prepare(
-      'INSERT OR IGNORE INTO Classes (uid, name, color, clickable) ' +
-        'VALUES (?, ?, coalesce(?, randcolor()), ?)',
-    );
-    this.person = this.db.prepare(
-      'INSERT OR IGNORE INTO Persons (uid, name, isExactUser) VALUES (?, ?, ?)',
-    );
-    this.log = this.db.prepare(
-      'INSERT OR IGNORE INTO Log (uid, dateTime, labelId) VALUES (?, ?, ?)',
-    );
+    this.single = Object.fromEntries(
+      Object.entries(INSERT).map(([name, sql]) => [name, this.db.prepare(sql)]),
+    ) as SlideRunnerTables['single'];
+    this.batches = {
+      annotation: new BatchedInsert(this.db, TABLES.annotation),
+      coordinate: new BatchedInsert(this.db, TABLES.coordinate),
+      label: new BatchedInsert(this.db, TABLES.label),
+    };
   }
 
-  /** Annotations row: uid, slide, guid, lastModified, deleted, type, class, text, clickable. */
-  addAnnotation(uid: number | null, values: Value[]): number {
-    return insert(this.annotation, uid, values);
+  /** Annotations row after the uid: slide, guid, lastModified, deleted, type, class, text, clickable. */
+  addAnnotation(preferred: number | null, values: Value[]): number {
+    return this.batched('annotation', this.annotationUids, preferred, values);
   }
 
   addCoordinate(x: Value, y: Value, z: number, slide: number, annoId: number, order: number) {
-    this.coordinate.run(x, y, z, slide, annoId, order);
+    this.batches.coordinate.add(x, y, z, slide, annoId, order);
   }
 
-  addLabel(uid: number | null, person: number, cls: number, exactId: Value, annoId: number) {
-    return insert(this.label, uid, [person, cls, exactId, annoId]);
+  addLabel(preferred: number | null, person: number, cls: number, exactId: Value, annoId: number) {
+    return this.batched('label', this.labelUids, preferred, [person, cls, exactId, annoId]);
   }
 
-  /** Slides row: filename, width, height, directory, uuid, exactImageID, EXACTUSER. */
-  addSlide(uid: number | null, values: Value[]): number {
-    return insert(this.slide, uid, values);
+  /** Slides row after the uid: filename, width, height, directory, uuid, exactImageID, EXACTUSER. */
+  addSlide(preferred: number | null, values: Value[]): number {
+    return this.now(this.single.slide, preferred, values);
   }
 
-  addClass(uid: number | null, name: string, color: string | null, clickable: number): number {
-    return insert(this.cls, uid, [name, color, clickable]);
+  addClass(preferred: number | null, name: string, color: string | null, clickable: number) {
+    return this.now(this.single.class, preferred, [name, color, clickable]);
   }
 
-  addPerson(uid: number | null, name: string, isExactUser: number): number {
-    return insert(this.person, uid, [name, isExactUser]);
+  addPerson(preferred: number | null, name: string, isExactUser: number): number {
+    return this.now(this.single.person, preferred, [name, isExactUser]);
   }
 
-  addLog(uid: number | null, dateTime: Value, labelId: Value): void {
-    insert(this.log, uid, [dateTime, labelId]);
+  addLog(preferred: number | null, dateTime: Value, labelId: Value): void {
+    this.now(this.single.log, preferred, [dateTime, labelId]);
   }
 
   /**
@@ -98,6 +144,7 @@ export class SlideRunnerTables {
    * `lastModified` the source had.
    */
   commit(): void {
+    for (const batch of Object.values(this.batches)) batch.flush();
     for (const sql of triggerStatements()) this.db.exec(sql);
     this.db.pragma(`user_version = ${USER_VERSION}`);
     this.db.exec('COMMIT');
@@ -108,15 +155,31 @@ export class SlideRunnerTables {
   close(): void {
     if (this.db.open) this.db.close();
   }
-}
 
-/** Insert with the preferred uid when it is a free positive integer, else a new one. */
-function insert(statement: Database.Statement, uid: number | null, values: Value[]): number {
-  if (uid !== null && Number.isInteger(uid) && uid > 0) {
-    const result = statement.run(uid, ...values);
-    if (result.changes > 0) return uid;
+  /** A batched row whose uid is known now; a preferred uid below the largest is checked first. */
+  private batched(
+    name: 'annotation' | 'label',
+    uids: UidCounter,
+    preferred: number | null,
+    values: Value[],
+  ): number {
+    let uid = uids.next(preferred);
+    if (uid === undefined) {
+      this.batches[name].flush();
+      if (this.single[name].run(preferred, ...values).changes > 0) return preferred!;
+      uid = uids.next(null)!;
+    }
+    this.batches[name].add(uid, ...values);
+    return uid;
   }
-  return Number(statement.run(null, ...values).lastInsertRowid);
+
+  /** A row inserted at once, with the preferred uid when it is free, else a new one. */
+  private now(statement: Database.Statement, preferred: number | null, values: Value[]): number {
+    if (preferred !== null && Number.isInteger(preferred) && preferred > 0) {
+      if (statement.run(preferred, ...values).changes > 0) return preferred;
+    }
+    return Number(statement.run(null, ...values).lastInsertRowid);
+  }
 }
 
 /** A colour for a class that has none, so SlideRunner (which needs one) can draw it. */
