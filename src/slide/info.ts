@@ -50,7 +50,10 @@ export interface SlideInfo {
   vendor?: string;
   scanner?: string;
   associatedImages: AssociatedImage[];
-  /** SHA-256 of the file; for a DICOM folder, of the list of its files' SHA-256 and names. */
+  /**
+   * SHA-256 of the file; for a DICOM folder, of the list of its files' SHA-256 and names.
+   * Empty when the caller asked to skip it (`sha256: false`).
+   */
   sha256: string;
   /** SHA-256 of the size and the first and last 64 KiB: cheap to recompute on huge files. */
   headerFingerprint: string;
@@ -60,11 +63,20 @@ export interface SlideInfo {
 
 const HEAD = 64 * 1024;
 
+export interface ReadSlideOptions {
+  /** Hash the whole file (default true); checks that only need sizes can skip it. */
+  sha256?: boolean;
+}
+
 /** Read a slide's metadata from its headers, without decoding any pixels. */
-export async function readSlideInfo(path: string): Promise<SlideInfo> {
+export async function readSlideInfo(
+  path: string,
+  options: ReadSlideOptions = {},
+): Promise<SlideInfo> {
+  const hash = options.sha256 ?? true;
   const info = await stat(path).catch(() => undefined);
   if (!info) throw new InputError('cannot read the slide (no such file or folder)', path);
-  if (info.isDirectory()) return readDicomFolder(path);
+  if (info.isDirectory()) return readDicomFolder(path, hash);
   const head = await readBytes(path, 0, 512);
   const slide = isTiffHeader(head)
     ? await readTiffSlide(path)
@@ -75,7 +87,7 @@ export async function readSlideInfo(path: string): Promise<SlideInfo> {
     path,
     file: basename(path),
     ...slide,
-    sha256: await sha256File(path),
+    sha256: hash ? await sha256File(path) : '',
     headerFingerprint: await headerFingerprint([path]),
   };
 }
@@ -108,7 +120,7 @@ function notASlide(head: Buffer, path: string): never {
 }
 
 /** A folder of DICOM instances: the series with the largest image. */
-async function readDicomFolder(path: string): Promise<SlideInfo> {
+async function readDicomFolder(path: string, hash: boolean): Promise<SlideInfo> {
   const files = await dicomFiles(path);
   if (files.length === 0) throw new InputError('the folder holds no DICOM files', path);
   const instances = await Promise.all(files.map((f) => readDicom(f)));
@@ -124,7 +136,7 @@ async function readDicomFolder(path: string): Promise<SlideInfo> {
     path,
     file: basename(path),
     ...interpretDicom(largest, path),
-    sha256: await manifestSha256(used),
+    sha256: hash ? await manifestSha256(used) : '',
     headerFingerprint: await headerFingerprint(used),
   };
 }
