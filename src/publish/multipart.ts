@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { PublishError } from '../errors.js';
 import { Limit } from './limit.js';
-import { errorCode } from './s3-client.js';
+import { errorCode, withPayloadHash } from './s3-client.js';
 import type { LocalFile, UploadHooks } from './store.js';
 
 /** Part size for multipart uploads; a 2 GB slide is 128 parts. */
@@ -135,9 +135,8 @@ async function sendPart(
     throw new PublishError(`${file.path} is shorter than the manifest says`);
 
   const md5 = createHash('md5').update(body).digest();
-  const sha = target.sha256Checksums
-    ? createHash('sha256').update(body).digest('base64')
-    : undefined;
+  const digest = createHash('sha256').update(body).digest();
+  const sha = target.sha256Checksums ? digest.toString('base64') : undefined;
   const done: DonePart = { PartNumber: number, ETag: `"${md5.toString('hex')}"` };
   if (sha) done.ChecksumSHA256 = sha;
   const have = existing.get(number);
@@ -145,18 +144,17 @@ async function sendPart(
     hooks.progress(length);
     return done;
   }
-  const sent = await target.client.send(
-    new UploadPartCommand({
-      Bucket: target.bucket,
-      Key: target.key,
-      UploadId: uploadId,
-      PartNumber: number,
-      Body: body,
-      ContentLength: length,
-      ContentMD5: md5.toString('base64'),
-      ...(sha ? { ChecksumSHA256: sha } : {}),
-    }),
-  );
+  const command = new UploadPartCommand({
+    Bucket: target.bucket,
+    Key: target.key,
+    UploadId: uploadId,
+    PartNumber: number,
+    Body: body,
+    ContentLength: length,
+    ContentMD5: md5.toString('base64'),
+    ...(sha ? { ChecksumSHA256: sha } : {}),
+  });
+  const sent = await target.client.send(withPayloadHash(command, digest.toString('hex')));
   if ((sent.ETag ?? '').replaceAll('"', '') !== md5.toString('hex')) {
     throw new PublishError(
       `part ${number} of ${target.key} arrived damaged (ETag mismatch)`,

@@ -21,6 +21,7 @@ import {
   parseS3Url,
   type S3Options,
   statusOf,
+  withPayloadHash,
 } from './s3-client.js';
 import {
   type Condition,
@@ -255,21 +256,20 @@ export class S3Store implements Store {
     hash: { md5: Buffer; sha: Buffer; sha256: string },
   ): Promise<void> {
     const ifMatch = 'ifMatch' in condition ? condition.ifMatch : undefined;
-    await this.client.send(
-      new PutObjectCommand({
-        Bucket: this.bucket,
-        Key: joinKey(this.prefix, key),
-        Body: body,
-        ContentType: mediaType,
-        ContentMD5: hash.md5.toString('base64'),
-        Metadata: { sha256: hash.sha256 },
-        ...(caps.checksums === 'sha256' ? { ChecksumSHA256: hash.sha.toString('base64') } : {}),
-        ...('create' in condition && caps.createOnly === 'native' ? { IfNoneMatch: '*' } : {}),
-        ...(ifMatch && caps.compareAndSwap === 'native'
-          ? { IfMatch: this.quoteIfMatch ? `"${ifMatch}"` : ifMatch }
-          : {}),
-      }),
-    );
+    const command = new PutObjectCommand({
+      Bucket: this.bucket,
+      Key: joinKey(this.prefix, key),
+      Body: body,
+      ContentType: mediaType,
+      ContentMD5: hash.md5.toString('base64'),
+      Metadata: { sha256: hash.sha256 },
+      ...(caps.checksums === 'sha256' ? { ChecksumSHA256: hash.sha.toString('base64') } : {}),
+      ...('create' in condition && caps.createOnly === 'native' ? { IfNoneMatch: '*' } : {}),
+      ...(ifMatch && caps.compareAndSwap === 'native'
+        ? { IfMatch: this.quoteIfMatch ? `"${ifMatch}"` : ifMatch }
+        : {}),
+    });
+    await this.client.send(withPayloadHash(command, hash.sha.toString('hex')));
   }
 
   async *list(prefix: string): AsyncIterable<{ key: string; size: number }> {
