@@ -148,17 +148,18 @@ export function statusOf(error: unknown): number | undefined {
  * Give the SigV4 signer the body's SHA-256, already computed for the checksum header, so the
  * SDK does not hash every byte a second time (on a 2-core machine that is the bottleneck).
  */
-export function withPayloadHash<T extends { middlewareStack: { add: Function } }>(
+export function withPayloadHash<T extends { middlewareStack: { add(...args: never[]): unknown } }>(
   command: T,
   sha256Hex: string,
 ): T {
+  type Args = { request: { headers: Record<string, string> } };
+  const middleware = (next: (args: Args) => unknown) => (args: Args) => {
+    args.request.headers['x-amz-content-sha256'] = sha256Hex;
+    return next(args);
+  };
   command.middlewareStack.add(
-    (next: (args: { request: { headers: Record<string, string> } }) => unknown) =>
-      (args: { request: { headers: Record<string, string> } }) => {
-        args.request.headers['x-amz-content-sha256'] = sha256Hex;
-        return next(args);
-      },
-    { step: 'build', name: 'slidepackPayloadHash' },
+    middleware as never,
+    { step: 'build', name: 'slidepackPayloadHash' } as never,
   );
   return command;
 }
