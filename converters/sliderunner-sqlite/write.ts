@@ -97,6 +97,8 @@ class SlideRunnerWriter {
   }
 
   private person(annotator: Annotator): number {
+    // LIMITATION: SlideRunner has no annotator kind; a model whose name the naming rule does not
+    // recognise reads back as a person.
     const exact = ownExtras(annotator.extras).isExactUser;
     const isExactUser = typeof exact === 'number' ? exact : 0;
     const uid = this.tables.addPerson(sourceUid(annotator.sourceIds), annotator.name, isExactUser);

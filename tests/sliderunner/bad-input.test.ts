@@ -76,38 +76,31 @@ describe('SlideRunner bad input', () => {
     expect(forced.left).toEqual([]);
   });
 
-  it('should fail on a label whose class is missing, naming the label row', async () => {
-    const path = await buildDb(
-      'features-2020.sql',
-      'UPDATE Annotations_label SET class = 9 WHERE uid = 4;',
-    );
-    const result = await convertInto(path);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('(Annotations_label uid 4): error label refers to class 9');
-    expect(result.left).toEqual([]);
-  });
-
-  it('should fail on a label whose person is missing, naming the label row', async () => {
-    const path = await buildDb(
-      'features-2020.sql',
-      'UPDATE Annotations_label SET person = 7 WHERE uid = 5;',
-    );
-    const result = await convertInto(path);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('(Annotations_label uid 5): error label refers to person 7');
-    expect(result.left).toEqual([]);
-  });
-
-  it('should fail on an agreed class that is not in Classes, naming the annotation', async () => {
-    const path = await buildDb(
-      'features-2020.sql',
-      'UPDATE Annotations SET agreedClass = 5 WHERE uid = 15;',
-    );
-    const result = await convertInto(path);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('(Annotations uid 15): error agreedClass 5 is not in Classes');
-    expect(result.left).toEqual([]);
-  });
+  const dangling = [
+    {
+      what: 'a label whose class is missing',
+      tweak: 'UPDATE Annotations_label SET class = 9 WHERE uid = 4;',
+      says: '(Annotations_label uid 4): error label refers to class 9',
+    },
+    {
+      what: 'a label whose person is missing',
+      tweak: 'UPDATE Annotations_label SET person = 7 WHERE uid = 5;',
+      says: '(Annotations_label uid 5): error label refers to person 7',
+    },
+    {
+      what: 'an agreed class that is not in Classes',
+      tweak: 'UPDATE Annotations SET agreedClass = 5 WHERE uid = 15;',
+      says: '(Annotations uid 15): error agreedClass 5 is not in Classes',
+    },
+  ];
+  for (const { what, tweak, says } of dangling) {
+    it(`should fail on ${what}, naming the table and row, and write nothing`, async () => {
+      const result = await convertInto(await buildDb('features-2020.sql', tweak));
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(says);
+      expect(result.left).toEqual([]);
+    });
+  }
 
   it('should warn about an annotation without coordinates and convert the rest', async () => {
     const path = await buildDb(

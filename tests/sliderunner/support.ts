@@ -58,20 +58,22 @@ export function dropMigrationFills(before: AnnotationSet, after: AnnotationSet):
   }
 }
 
+const TABLES = [
+  'Slides',
+  'Classes',
+  'Persons',
+  'Annotations',
+  'Annotations_coordinates',
+  'Annotations_label',
+  'Log',
+] as const;
+
 /** Row counts of each SlideRunner table, read with better-sqlite3 read-only. */
-export function rowCounts(path: string): Record<string, number> {
+export function rowCounts(path: string): Record<(typeof TABLES)[number], number> {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
-    const out: Record<string, number> = {};
-    for (const table of ['Slides', 'Classes', 'Persons', 'Annotations', 'Annotations_label']) {
-      out[table] = db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
-    }
-    out.Annotations_coordinates = db
-      .prepare('SELECT count(*) FROM Annotations_coordinates')
-      .pluck()
-      .get() as number;
-    out.Log = db.prepare('SELECT count(*) FROM Log').pluck().get() as number;
-    return out;
+    const count = (table: string) => db.prepare(`SELECT count(*) FROM ${table}`).pluck().get();
+    return Object.fromEntries(TABLES.map((t) => [t, count(t)])) as ReturnType<typeof rowCounts>;
   } finally {
     db.close();
   }

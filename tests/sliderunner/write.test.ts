@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AnnotationSet } from '../../src/model/collect.js';
+import { compareSets } from '../../src/model/compare.js';
 import { tempDir } from '../helpers.js';
 import { buildDb, convertTo, FORMAT, readDb, realDb } from './support.js';
 
@@ -182,7 +183,19 @@ describe('SlideRunner writer: a hand-made 2020 database', () => {
     ]);
     const after = await readDb(out);
     const byId = new Map(after.objects.map((o) => [o.id, o]));
-    expect(byId.get('11')?.flags).toEqual({ deleted: true, clickable: false });
-    expect(byId.get('10')?.labels).toEqual(before.objects[0]?.labels);
+    expect(byId.get('13')?.geometry).toEqual({
+      type: 'ellipse',
+      cx: 103,
+      cy: 203,
+      rx: 3,
+      ry: 3,
+      encoding: 'bounding-square',
+    });
+    const others = (set: AnnotationSet) => ({
+      ...set,
+      objects: set.objects.filter((o) => o.id !== '13'),
+    });
+    expect(compareSets(others(before), others(after))).toEqual([]);
+    expect(after.dataset?.extras).toEqual(before.dataset?.extras);
   });
 });
