@@ -1,7 +1,7 @@
 import type { AnnotationSet } from '../model/collect.js';
 import type { SlideInfo } from '../slide/info.js';
 
-// LIMITATION: computed here from the labels until src/stats (computeStats) lands; then it should read the figures from there.
+// LIMITATION: agreement is computed here because src/stats (computeStats) had not landed.
 
 /** Pairwise agreement between annotators on the objects both labelled, as sentences. */
 export function agreementLines(set: AnnotationSet, _slides: Map<string, SlideInfo>): string[] {

@@ -115,6 +115,8 @@ export function raiFields(d: Descriptor, facts: DatasheetFacts): Record<string, 
   return out;
 }
 
+// LIMITATION: no cr:RecordSet is written, so loaders see the files but not the label fields.
+
 /** The Croissant 1.0 document: dataset metadata, RAI fields and one FileObject per file. */
 export function croissant(
   d: Descriptor,

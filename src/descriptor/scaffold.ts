@@ -184,7 +184,7 @@ function descriptorData(f: Found): Record<string, unknown> {
     },
     distribution: {
       license: { images: license, labels: license },
-      access: 'public',
+      access: todo('public, requester-pays or controlled'),
       terms_of_use: todo('attribution text and a no re-identification clause'),
       distribution_urls: todo('where the release is published (s3:// or https:// URLs, DOI)'),
       checksums_manifest: 'manifest.json in each release: SHA-256 of every file (slidepack verify)',
