@@ -8,10 +8,11 @@ import { fetchCommand } from './fetch.js';
 import { publishCommand } from './publish.js';
 import { releaseCommand } from './release.js';
 import { slideCommand } from './slide.js';
+import { statsCommand } from './stats.js';
 import { validateCommand } from './validate.js';
 import { verifyCommand } from './verify.js';
 import { splitCommand } from './split.js';
 
 /** Every command of the CLI; each lives in its own file beside this one. */
 // biome-ignore lint/suspicious/noExplicitAny: yargs command modules differ in their argument types
-export const commands: CommandModule<any, any>[] = [convertCommand, detectCommand, formatsCommand, releaseCommand, slideCommand, publishCommand, verifyCommand, fetchCommand, initCommand, splitCommand, datasheetCommand, validateCommand];
+export const commands: CommandModule<any, any>[] = [convertCommand, detectCommand, formatsCommand, releaseCommand, slideCommand, publishCommand, verifyCommand, fetchCommand, initCommand, splitCommand, datasheetCommand, validateCommand, statsCommand];
