@@ -51,6 +51,8 @@ export function stem(path: string): string {
 class ObjectBuilder {
   private readonly env: GeometryEnv;
   private readonly classesSent = new Set<string>();
+  /** Ids count the annotations that become objects, so holes written anywhere keep them. */
+  private count = 0;
 
   constructor(
     private readonly file: string,
@@ -79,7 +81,7 @@ class ObjectBuilder {
     const geometry = points && toGeometry(raw, type, points, this.env);
     if (!geometry || group === false) return;
 
-    const object = this.object(raw, type, geometry, group);
+    const object = this.object(raw, this.count++, type, geometry, group);
     const className = this.options.classFrom === 'name' ? raw.attributes.Name : group;
     if (className) {
       object.class = className;
@@ -116,6 +118,7 @@ class ObjectBuilder {
 
   private object(
     raw: RawAnnotation,
+    n: number,
     type: string,
     geometry: Geometry,
     group: string | undefined,
@@ -123,7 +126,7 @@ class ObjectBuilder {
     const a = raw.attributes;
     const object: AnnotationObject = {
       type: 'object',
-      id: `a${raw.index}`,
+      id: `a${n}`,
       slide: this.slide,
       kind: 'annotation',
       geometry,

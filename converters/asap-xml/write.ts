@@ -75,14 +75,12 @@ class AsapWriter {
     const shapes = shapesOf(object, loss);
     if (shapes.length === 0) return;
     const group = this.groups.groupOf(object);
-    // Reading numbers annotations by position, so only that id survives the round trip.
-    if (`a${this.index}` !== object.id || shapes.length > 1)
-      loss.add('OBJECT_ID_DROPPED', object.id);
+    // Reading numbers objects by position (holes aside), so only that id survives a round trip.
+    const parts = shapes.filter((shape) => !shape.hole).length;
+    if (`a${this.index}` !== object.id || parts > 1) loss.add('OBJECT_ID_DROPPED', object.id);
     let text = '';
-    for (const shape of shapes) {
-      text += this.annotation(object, shape, group);
-      this.index++;
-    }
+    for (const shape of shapes) text += this.annotation(object, shape, group);
+    this.index += parts;
     loss.objectsWritten += 1;
     await this.out.write(text);
   }

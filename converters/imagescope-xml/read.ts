@@ -46,9 +46,11 @@ export async function* readImageScope(input: ReadInput, context: ConvertContext)
     repairComma,
     onDecimalComma: (r) => context.loss?.add('DECIMAL_COMMA_REPAIRED', `r${r.index}`),
   };
+  // Ids count the regions that become objects, so holes written anywhere keep them stable.
+  let n = 0;
   for await (const item of streamImageScope(file)) {
     if (item.kind !== 'region' || holes.absorbed.has(item.value.index)) continue;
-    const object = regionObject(item.value, slideId, classes, env);
+    const object = regionObject(item.value, n++, slideId, classes, env);
     if (object) yield withNegatives(object, holes.byRegion.get(item.value.index), context);
   }
 }
@@ -158,6 +160,7 @@ const KIND_TYPES = new Set(['0', '1', '2', '3', '4']);
 
 function regionObject(
   region: RawRegion,
+  n: number,
   slide: string,
   classes: AnnotationClass[],
   env: RegionEnv,
@@ -168,7 +171,7 @@ function regionObject(
   const layerId = classes[region.layer]?.extras?.[FORMAT] as { attributes: { Id?: string } };
   const object: AnnotationObject = {
     type: 'object',
-    id: `r${region.index}`,
+    id: `r${n}`,
     slide,
     kind: 'annotation',
     geometry,
@@ -186,13 +189,19 @@ function regionObject(
 function regionExtras(region: RawRegion, geometry: Geometry): Record<string, unknown> {
   const extras: Record<string, unknown> = { attributes: region.attributes };
   if (region.children.length > 0) extras.children = region.children;
-  const zs = new Set(region.vertices.map((v) => v.z));
-  if (zs.size === 1 && !zs.has(undefined)) extras.z = [...zs][0];
-  else if (zs.size > 1) extras.z = region.vertices.map((v) => v.z ?? '');
+  const z = zOf(region);
+  if (z !== undefined) extras.z = z;
   if (!KIND_TYPES.has(region.attributes.Type ?? '0') || geometry.type === 'point') {
     extras.sourceType = region.attributes.Type;
   }
   return extras;
+}
+
+/** The vertices' Z as one value when they agree, else one per vertex; undefined when absent. */
+function zOf(region: RawRegion): string | string[] | undefined {
+  const zs = new Set(region.vertices.map((v) => v.z));
+  if (zs.size === 1) return [...zs][0];
+  return zs.size > 1 ? region.vertices.map((v) => v.z ?? '') : undefined;
 }
 
 /** A region with the negative regions it contains as holes. */
@@ -215,7 +224,11 @@ function withNegatives(
   }
   for (const n of negatives) context.loss?.add('EXCLUSIONS_TO_HOLES', `r${n.index}`);
   const extras = object.extras![FORMAT] as Record<string, unknown>;
-  const kept = negatives.map((n) => ({ attributes: n.attributes, children: n.children }));
+  const kept = negatives.map((n) => ({
+    attributes: n.attributes,
+    children: n.children,
+    z: zOf(n),
+  }));
   return {
     ...object,
     geometry: { type: 'polygon', rings: [outer, ...holes] },

@@ -1,4 +1,10 @@
-import { ellipseRing, polygonArea, rectangleRing, splineRing } from '../../src/geometry/shapes.js';
+import {
+  closeRing,
+  ellipseRing,
+  polygonArea,
+  rectangleRing,
+  splineRing,
+} from '../../src/geometry/shapes.js';
 import type { LossReport } from '../../src/loss.js';
 import type { AnnotationObject, Point, Ring } from '../../src/model/types.js';
 import type { XmlTree } from './parse.js';
@@ -11,7 +17,7 @@ export interface RegionOut {
   /** A hole of the object's polygon, written as its own NegativeROA region. */
   hole?: true;
   /** Attributes and children the source region had (for holes: the negative region's own). */
-  kept?: { attributes?: Record<string, string>; children?: XmlTree[] };
+  kept?: { attributes?: Record<string, string>; children?: XmlTree[]; z?: string | string[] };
   /** Area and perimeter in pixels, for the Area and Length attributes. */
   area: number;
   length: number;
@@ -22,7 +28,8 @@ export const SPLINE_SAMPLES = 16;
 interface RegionExtras {
   attributes?: Record<string, string>;
   children?: XmlTree[];
-  holes?: { attributes: Record<string, string>; children: XmlTree[] }[];
+  holes?: { attributes: Record<string, string>; children: XmlTree[]; z?: string | string[] }[];
+  z?: string | string[];
 }
 
 /**
@@ -33,7 +40,7 @@ export function regionsOf(object: AnnotationObject, loss: LossReport): RegionOut
   const g = object.geometry;
   const id = object.id;
   const extras = (object.extras?.['imagescope-xml'] ?? {}) as RegionExtras;
-  const own = { attributes: extras.attributes, children: extras.children };
+  const own = { attributes: extras.attributes, children: extras.children, z: extras.z };
   const negative = object.flags?.negative === true;
   if (!g) {
     loss.add('NO_GEOMETRY', id);
@@ -41,7 +48,8 @@ export function regionsOf(object: AnnotationObject, loss: LossReport): RegionOut
   }
   switch (g.type) {
     case 'polygon':
-      return polygon(g.rings, negative, own, extras.holes);
+      // Rings the source closed with a repeated vertex are written closed again.
+      return polygon(g.closed ? g.rings.map(closeRing) : g.rings, negative, own, extras.holes);
     case 'multipolygon':
       loss.add('MULTIPOLYGON_SPLIT', id);
       return g.polygons.flatMap((rings, n) => polygon(rings, negative, n === 0 ? own : {}));
@@ -85,7 +93,9 @@ function polygon(
   const type = source === '2' || (source === '1' && outer.length !== 4) ? '0' : source;
   const out = [area(type, outer, negative, own)];
   for (const [n, ring] of inner.entries()) {
-    out.push({ ...area('0', ring, true, holes[n] ?? {}), hole: true });
+    const kept: RegionOut['kept'] = holes[n] ?? {};
+    const box = kept.attributes?.Type === '1' && ring.length === 4;
+    out.push({ ...area(box ? '1' : '0', ring, true, kept), hole: true });
   }
   return out;
 }

@@ -112,25 +112,25 @@ class ImageScopeWriter {
 
   private regionXml(object: AnnotationObject, region: RegionOut, layer: Layer): string {
     layer.regions += 1;
-    const extras = (object.extras?.[FORMAT] ?? {}) as { z?: string | string[] };
     const mpp = this.slide?.mpp?.x;
     const own = region.kept?.attributes ?? {};
+    const fresh = region.kept?.attributes === undefined;
+    // Z is written as the source had it, else from the object's plane (ImageScope's default 0).
+    const kept = fresh ? { z: String(object.plane?.z ?? 0) } : { z: region.kept?.z };
     const attributes: Record<string, string> = {
-      ...defaultRegion(layer.regions, region, mpp),
+      // A region read from ImageScope keeps exactly its own attributes.
+      ...(fresh ? defaultRegion(layer.regions, region, mpp) : {}),
       ...own,
       Type: region.type,
       Text: region.hole ? (own.Text ?? '') : (object.name ?? ''),
       NegativeROA: region.negative ? '1' : '0',
     };
-    const children = region.kept?.children ?? [
-      { name: 'Attributes', attributes: {}, children: [] },
-    ];
+    const children = region.kept?.children ?? (fresh ? [EMPTY_ATTRIBUTES] : []);
     const vertices = region.vertices
       .map(([x, y], i) => {
-        const z = Array.isArray(extras.z)
-          ? extras.z[i]
-          : (extras.z ?? String(object.plane?.z ?? 0));
-        return `\t\t\t\t\t<Vertex X="${plainNumber(x)}" Y="${plainNumber(y)}" Z="${z ?? '0'}"/>\n`;
+        const z = Array.isArray(kept.z) ? kept.z[i] : kept.z;
+        const zText = z === undefined ? '' : ` Z="${z}"`;
+        return `\t\t\t\t\t<Vertex X="${plainNumber(x)}" Y="${plainNumber(y)}"${zText}/>\n`;
       })
       .join('');
     return (
@@ -158,7 +158,7 @@ class ImageScopeWriter {
       children?: XmlTree[];
       derivedName?: string;
     };
-    const attributes = { ...defaultLayer(n), ...extras.attributes };
+    const attributes = extras.attributes ? { ...extras.attributes } : defaultLayer(n);
     const renamed = layer.cls && layer.cls.name !== extras.derivedName;
     if (renamed) attributes.Name = layer.cls!.name;
     if (layer.cls?.color) attributes.LineColor = String(toColorref(layer.cls.color));
@@ -216,6 +216,8 @@ function defaultLayer(n: number): Record<string, string> {
     MacroName: '',
   };
 }
+
+const EMPTY_ATTRIBUTES: XmlTree = { name: 'Attributes', attributes: {}, children: [] };
 
 const header = (id: string, name: string): XmlTree => ({
   name: 'AttributeHeader',
