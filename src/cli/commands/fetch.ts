@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { fetchRelease } from '../../publish/fetch.js';
-import { type GlobalArgs, loggerFor, printJson } from '../context.js';
+import { type GlobalArgs, loggerFor } from '../context.js';
 import { type StoreArgs, s3Options, storeOptions } from './publish.js';
 
 interface FetchArgs extends StoreArgs {
@@ -30,7 +30,7 @@ async function handler(args: FetchArgs): Promise<void> {
     noSlides: args.noSlides ?? false,
     logger,
   });
-  if (args.json) printJson({ ok: true, ...result });
+  if (args.json) logger.event('result', { ok: true, ...result });
   else process.stdout.write(`${result.dir}\n`);
 }
 

@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { publishRelease } from '../../publish/publish.js';
 import type { S3Options } from '../../publish/s3-client.js';
-import { type GlobalArgs, loggerFor, printJson, printLines } from '../context.js';
+import { type GlobalArgs, loggerFor, printLines } from '../context.js';
 
 /** Options shared by publish, verify and fetch for reaching an S3-compatible store. */
 export interface StoreArgs extends GlobalArgs {
@@ -53,7 +53,7 @@ async function handler(args: PublishArgs): Promise<void> {
     dryRun: args.dryRun ?? false,
     logger,
   });
-  if (args.dryRun && args.json) printJson({ ok: true, ...result });
+  if (args.dryRun && args.json) logger.event('plan', { ok: true, ...result });
   else if (args.dryRun) {
     printLines(
       result.uploads.map(

@@ -2,7 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { DataError } from '../../errors.js';
 import type { Message } from '../../messages.js';
 import { verifyRelease } from '../../publish/verify.js';
-import { type GlobalArgs, loggerFor, printJson } from '../context.js';
+import { type GlobalArgs, loggerFor } from '../context.js';
 import { type StoreArgs, s3Options, storeOptions } from './publish.js';
 
 interface VerifyArgs extends StoreArgs {
@@ -24,7 +24,7 @@ async function handler(args: VerifyArgs): Promise<void> {
   // A downloaded folder may be partial on purpose (fetch --split); a store must be whole.
   const missingIsError = !local || (args.complete ?? false);
   if (args.json)
-    printJson({
+    logger.event('result', {
       ok: report.bad.length === 0 && (!missingIsError || !report.missing.length),
       ...report,
     });
