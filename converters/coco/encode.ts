@@ -4,6 +4,7 @@ import {
   encodeRleString,
   maskToImageRle,
   polygonColumns,
+  polygonPixelArea,
   rleColumns,
   rleFromColumns,
 } from '../../src/geometry/rle.js';
@@ -166,7 +167,7 @@ function polygons(
   }
   if (options.holes === 'mask' && size) {
     loss.add('POLYGON_RASTERISED', id, { holes: 'mask', pixel: 'centre inside, even-odd' });
-    const columns = [...polygonColumns(kept, size)];
+    const columns = polygonColumns(kept, size);
     return [rleShape(columns, size, bounds({ type: 'multipolygon', polygons: kept }))];
   }
   const reason = options.holes === 'fill' ? '--holes fill' : 'no image size for a mask';
@@ -186,7 +187,7 @@ function polygonShape(parts: Ring[][], closed: boolean): Shape {
     return closed ? [...flat, ring![0]![0], ring![0]![1]] : flat;
   });
   const box = bounds({ type: 'multipolygon', polygons: parts })!;
-  const { area } = columnStats(polygonColumns(parts));
+  const area = polygonPixelArea(parts);
   return {
     bbox: [box.minX, box.minY, box.maxX - box.minX, box.maxY - box.minY],
     area,

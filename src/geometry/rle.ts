@@ -159,26 +159,22 @@ export function rleLength(counts: readonly number[]): number {
  * Foreground columns of polygons (each: outer ring, then holes), cut to the image when its size
  * is given. Each polygon is filled even-odd; parts are united, as COCO merges them.
  */
-export function* polygonColumns(
+export function polygonColumns(
   polygons: readonly Ring[][],
   image?: { width: number; height: number },
-): Generator<Column> {
-  const edges = polygons.flatMap((rings, part) => ringEdges(rings, part));
-  if (edges.length === 0) return;
-  edges.sort((a, b) => a.minX - b.minX);
-  const right = edges.reduce((m, e) => Math.max(m, e.maxX), -Infinity);
-  const minX = Math.max(image ? 0 : -Infinity, Math.floor(edges[0]!.minX));
-  const maxX = Math.min(image?.width ?? Infinity, Math.ceil(right));
-  const rows: [number, number] = [image ? 0 : -Infinity, image?.height ?? Infinity];
-  let active: Edge[] = [];
-  let next = 0;
-  for (let x = minX; x < maxX; x++) {
-    const sx = x + 0.5;
-    while (next < edges.length && edges[next]!.minX <= sx) active.push(edges[next++]!);
-    active = active.filter((e) => e.maxX >= sx);
-    const runs = columnRuns(active, sx, polygons.length, rows);
-    if (runs.length) yield { x, runs };
-  }
+): Column[] {
+  const columns: Column[] = [];
+  scanPolygons(polygons, image, (x, runs) => columns.push({ x, runs }));
+  return columns;
+}
+
+/** Pixel count of polygons by the same rule, without keeping their columns. */
+export function polygonPixelArea(polygons: readonly Ring[][]): number {
+  let area = 0;
+  scanPolygons(polygons, undefined, (_, runs) => {
+    for (const [a, b] of runs) area += b - a;
+  });
+  return area;
 }
 
 interface Edge {
@@ -190,6 +186,35 @@ interface Edge {
   minX: number;
   maxX: number;
 }
+
+/** Sweep a vertical sampling line through pixel centres, keeping only the edges it crosses. */
+function scanPolygons(
+  polygons: readonly Ring[][],
+  image: { width: number; height: number } | undefined,
+  visit: (x: number, runs: [number, number][]) => void,
+): void {
+  const edges = polygons.flatMap((rings, part) => ringEdges(rings, part));
+  if (edges.length === 0) return;
+  edges.sort((a, b) => a.minX - b.minX);
+  const right = edges.reduce((m, e) => Math.max(m, e.maxX), -Infinity);
+  const minX = Math.max(image ? 0 : -Infinity, Math.floor(edges[0]!.minX));
+  const maxX = Math.min(image?.width ?? Infinity, Math.ceil(right));
+  const rows: Rows = [image ? 0 : -Infinity, image?.height ?? Infinity];
+  const crossings: number[][] = polygons.map(() => []);
+  const active: Edge[] = [];
+  let next = 0;
+  for (let x = minX; x < maxX; x++) {
+    const sx = x + 0.5;
+    while (next < edges.length && edges[next]!.minX <= sx) active.push(edges[next++]!);
+    let kept = 0;
+    for (const e of active) if (e.maxX >= sx) active[kept++] = e;
+    active.length = kept;
+    const runs = columnRuns(active, sx, crossings, rows);
+    if (runs.length) visit(x, runs);
+  }
+}
+
+type Rows = [top: number, bottom: number];
 
 function ringEdges(rings: readonly Ring[], part: number): Edge[] {
   const edges: Edge[] = [];
@@ -205,24 +230,25 @@ function ringEdges(rings: readonly Ring[], part: number): Edge[] {
 }
 
 /** Even-odd spans of each part at sampling line sx, as pixel rows, united across parts. */
-function columnRuns(active: Edge[], sx: number, parts: number, [top, bottom]: number[]) {
-  const perPart: number[][] = Array.from({ length: parts }, () => []);
+function columnRuns(active: Edge[], sx: number, crossings: number[][], [top, bottom]: Rows) {
+  for (const list of crossings) list.length = 0;
   for (const e of active) {
     // Half-open test so a vertex on the line is counted once.
     if (e.x1 <= sx === e.x2 <= sx) continue;
-    perPart[e.part]!.push(e.y1 + ((sx - e.x1) * (e.y2 - e.y1)) / (e.x2 - e.x1));
+    crossings[e.part]!.push(e.y1 + ((sx - e.x1) * (e.y2 - e.y1)) / (e.x2 - e.x1));
   }
   const spans: [number, number][] = [];
-  for (const ys of perPart) {
-    ys.sort((a, b) => a - b);
+  for (const ys of crossings) {
+    if (ys.length > 2) ys.sort((a, b) => a - b);
+    else if (ys.length === 2 && ys[0]! > ys[1]!) ys.reverse();
     for (let i = 0; i + 1 < ys.length; i += 2) {
       // Rows whose centre y + 0.5 lies in [ys[i], ys[i + 1]).
-      const a = Math.max(top!, Math.ceil(ys[i]! - 0.5));
-      const b = Math.min(bottom!, Math.ceil(ys[i + 1]! - 0.5));
+      const a = Math.max(top, Math.ceil(ys[i]! - 0.5));
+      const b = Math.min(bottom, Math.ceil(ys[i + 1]! - 0.5));
       if (b > a) spans.push([a, b]);
     }
   }
-  return unite(spans);
+  return crossings.length > 1 ? unite(spans) : spans;
 }
 
 function unite(spans: [number, number][]): [number, number][] {

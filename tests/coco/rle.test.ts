@@ -106,7 +106,7 @@ describe('polygon rasterisation', () => {
         [1, 3],
       ],
     ] as [number, number][][];
-    const columns = [...polygonColumns([polygon], { width: 5, height: 5 })];
+    const columns = polygonColumns([polygon], { width: 5, height: 5 });
     const counts = rleFromColumns(columns, 5, 5);
     expect(counts).toEqual([0, 4, 1, 1, 2, 1, 1, 1, 2, 1, 1, 4, 6]);
     expect(columnStats(columns)).toEqual({ area: 12, bbox: [0, 0, 4, 4] });
@@ -124,7 +124,7 @@ describe('polygon rasterisation', () => {
       [0, 1],
     ] as [number, number][];
     const b = a.map(([x, y]) => [x + 1, y] as [number, number]);
-    const columns = [...polygonColumns([[a], [b]], { width: 3, height: 1 })];
+    const columns = polygonColumns([[a], [b]], { width: 3, height: 1 });
     expect(rleFromColumns(columns, 3, 1)).toEqual([0, 3]);
   });
 
@@ -136,7 +136,7 @@ describe('polygon rasterisation', () => {
       [2, 2],
       [-1, 2],
     ] as [number, number][];
-    const columns = [...polygonColumns([[ring]], { width: 2, height: 2 })];
+    const columns = polygonColumns([[ring]], { width: 2, height: 2 });
     expect(rleFromColumns(columns, 2, 2)).toEqual([0, 4]);
   });
 });
