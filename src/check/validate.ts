@@ -150,7 +150,8 @@ function checkDuplicates(objects: AnnotationObject[], add: Add): void {
     if (ids.get(object.id) === 2)
       add('id/duplicate', `id "${object.id}" is used more than once`, place(object));
     if (!object.geometry) continue;
-    const key = `${object.slide}\n${object.class ?? ''}\n${object.kind}\n${JSON.stringify(object.geometry)}`;
+    const shape = JSON.stringify(object.geometry);
+    const key = `${object.slide}\n${object.class ?? ''}\n${object.kind}\n${shape}`;
     const first = shapes.get(key);
     if (first === undefined) shapes.set(key, object.id);
     else add('object/duplicate', `same class and geometry as object ${first}`, place(object));

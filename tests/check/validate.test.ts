@@ -62,7 +62,7 @@ describe('validate on seeded defects', () => {
     expect([code, ruleCounts(report)]).toEqual([0, {}]);
   });
 
-  it('should find a slide with no image among --slides, and none for a slide that has one', async () => {
+  it('should find a slide with no image among --slides, and none for one that has', async () => {
     const missing = await validate(local('check', 'clean.ndjson'), '--slides', SLIDES);
     expect(ruleCounts(missing.report)).toEqual({ 'slide/not-found': 1 });
     expect(missing.code).toBe(1);
@@ -134,7 +134,7 @@ describe('validate on real files', () => {
 });
 
 describe('validate --fix', () => {
-  it('should drop repeated vertices, report each repair and leave the input unchanged', async () => {
+  it('should drop repeated vertices, report each repair and keep the input', async () => {
     const input = local('check', 'repeated-vertex.ndjson');
     const before = await readFile(input, 'utf8');
     const out = join(await tempDir(), 'fixed.ndjson');

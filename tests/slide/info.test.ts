@@ -10,7 +10,7 @@ const entries = readdirSync(SLIDES)
   .filter((name) => !name.endsWith('.md') && !name.startsWith('.'))
   .sort();
 
-/** Values from the DICOM headers as SOURCES.md lists them (dcmdump), for files OpenSlide 3.4 cannot read. */
+/** DICOM header values as SOURCES.md lists them (dcmdump); OpenSlide 3.4 cannot read DICOM. */
 const DICOM_HEADERS: Record<string, Partial<SlideInfo>> = {
   'dicom-boxes': {
     width: 16,
@@ -101,7 +101,7 @@ describe('slide info details', () => {
     expect(info.scanner).toBe('CPAPERIOCS');
   });
 
-  it('should mark the NDPI levels OpenSlide derives by scaled JPEG decoding as not stored', async () => {
+  it('should mark the NDPI levels OpenSlide adds by scaled decoding as not stored', async () => {
     const info = await slideInfo(join(SLIDES, 'test3-DAPI-2-387.ndpi'));
     expect(info.levels.map((l) => l.stored !== false)).toEqual([
       true,

@@ -29,7 +29,7 @@ describe('slide thumbnails and overlays', () => {
     expect(r! > g! && b! > g!, 'H&E tissue is pink-purple').toBe(true);
   });
 
-  it('should draw the annotations of a hand-made file in class colours over the slide', async () => {
+  it('should draw the annotations of a hand-made file in class colours', async () => {
     const out = join(await tempDir(), 'overlay.png');
     const annotations = local('slide', 'cmu-1-small-region.ndjson');
     const result = await runCli(['slide', 'overlay', CMU, annotations, '-o', out, '--json']);

@@ -52,7 +52,7 @@ describe('agreement against hand-computed examples', () => {
     { r1: 'x', r2: 'y', r3: 'y' },
   ];
 
-  it("should give Fleiss' kappa 1/3 and Cohen's kappas 1/2, 1/5, 1/2 for the 4 × 3 example", () => {
+  it("should give Fleiss' kappa 1/3 and Cohen's kappas 1/2, 1/5, 1/2 on 4 × 3 votes", () => {
     const stats = computeStats(labelledSet(votes));
     const { fleiss, pairwise } = stats.agreement;
     expect(fleiss.observed).toBeCloseTo(2 / 3, 12);
@@ -99,7 +99,7 @@ describe('agreement against hand-computed examples', () => {
     expect(result.kappa).toBeCloseTo(0.21, 3);
   });
 
-  it("should give Cohen's kappa 0 when agreement is what chance predicts, and 1 when complete", () => {
+  it("should give Cohen's kappa 0 for chance agreement and 1 for complete", () => {
     // a: x x y y, b: x y x y → p_o = 1/2; p_e = 1/2·1/2 + 1/2·1/2 = 1/2 → κ = 0.
     const chance = ['xx', 'xy', 'yx', 'yy'].map(
       (p) =>
@@ -126,7 +126,8 @@ describe('agreement against hand-computed examples', () => {
     const { agreement } = computeStats(set);
     expect(agreement.excluded).toEqual(['net']);
     expect(agreement.annotators).toEqual(['r1', 'r2']);
-    // One object, votes x (r1) and y (r2, revised): P = 0, p_x = p_y = 1/2, κ = (0 − 1/2)/(1/2) = −1.
+    // One object, votes x (r1) and y (r2, revised): P = 0, p_x = p_y = 1/2,
+    // κ = (0 − 1/2)/(1/2) = −1.
     expect(agreement.fleiss.kappa).toBe(-1);
   });
 });

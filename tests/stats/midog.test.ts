@@ -14,8 +14,10 @@ const PYTHON = `
 import sqlite3, sys, json
 db = sqlite3.connect('file:' + sys.argv[1] + '?mode=ro', uri=True)
 q = lambda sql: db.execute(sql).fetchall()
-per_person = dict(q('select p.name, count(*) from Annotations_label l join Persons p on p.uid = l.person group by p.name'))
-last = q('''select l.annoId, p.name, l.class from Annotations_label l join Persons p on p.uid = l.person
+per_person = dict(q('''select p.name, count(*) from Annotations_label l
+  join Persons p on p.uid = l.person group by p.name'''))
+last = q('''select l.annoId, p.name, l.class from Annotations_label l
+  join Persons p on p.uid = l.person
   where l.uid in (select max(uid) from Annotations_label group by annoId, person)''')
 votes = {}
 for anno, person, cls in last:
@@ -55,7 +57,7 @@ function python(): {
 }
 
 describe('stats on midog_MIDOG.sqlite', () => {
-  it("should report 4435 objects in 2 classes, each annotator's labels and Fleiss' kappa", async () => {
+  it("should report 4435 objects in 2 classes, votes per annotator, Fleiss' kappa", async () => {
     const result = await runCli(['stats', '--json', MIDOG]);
     expect(result.code, result.stderr).toBe(0);
     const stats = JSON.parse(result.stdout) as DatasetStats;
