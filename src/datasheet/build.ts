@@ -57,7 +57,7 @@ export async function prepareDatasheet(inputs: DatasheetInputs): Promise<Prepare
   ];
   const sections = buildSections(loaded, facts, {
     thumbnails,
-    agreement: agreementLines(set, slides),
+    agreement: agreementLines(facts.stats),
     warnings: notices,
   });
   const i = loaded.data.identity ?? {};

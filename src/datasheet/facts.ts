@@ -4,6 +4,7 @@ import type { LoadedDescriptor } from '../descriptor/load.js';
 import type { Messages } from '../messages.js';
 import type { AnnotationSet } from '../model/collect.js';
 import type { SlideInfo } from '../slide/info.js';
+import { computeStats, type DatasetStats } from '../stats/index.js';
 import { type SlideAcquisition, slideAcquisition } from './domains.js';
 
 /** A count keyed by split, domain and class: the cross-table the datasheet prints and charts. */
@@ -14,16 +15,7 @@ export interface CrossCount {
   objects: number;
 }
 
-export interface AnnotatorFacts {
-  id: string;
-  name: string;
-  kind: string;
-  /** Label rows (votes) this annotator gave, duplicates included. */
-  labels: number;
-  /** Objects this annotator labelled at least once. */
-  objects: number;
-  byClass: Record<string, number>;
-}
+export type AnnotatorFacts = DatasetStats['annotators'][number];
 
 /** What the datasheet measured, as opposed to what the descriptor says. */
 export interface DatasheetFacts {
@@ -42,6 +34,8 @@ export interface DatasheetFacts {
   acquisition: SlideAcquisition[];
   leaks: number;
   dataLicenses: DataLicense[];
+  /** The dataset statistics (annotators, agreement), computed with the splits applied. */
+  stats: DatasetStats;
 }
 
 const NO_SPLIT = '(none)';
@@ -62,6 +56,7 @@ export function gatherFacts(
   const acquisition = slideIds.map((id) => slideAcquisition(id, slides.get(id), scanners));
   const domainOf = new Map(acquisition.map((a) => [a.slide, a.domain]));
   const subjects = slideIds.map((id) => subjectOf(id, loaded, set));
+  const stats = computeStats(withSplits(set, splitOf), { slides });
   return {
     slides: slideIds.length,
     slidesWithObjects: new Set(set.objects.map((o) => o.slide)).size,
@@ -69,7 +64,7 @@ export function gatherFacts(
     patients: new Set(subjects.map((s) => s.patient).filter(Boolean)).size,
     cases: new Set(subjects.map((s) => s.case).filter(Boolean)).size,
     classes: classCounts(set),
-    annotators: annotatorCounts(set),
+    annotators: stats.annotators,
     geometryTypes: tally(set.objects.map((o) => o.geometry?.type ?? 'none')),
     splitOf,
     splitNames: splitNames(loaded, splitOf),
@@ -78,7 +73,18 @@ export function gatherFacts(
     acquisition,
     leaks,
     dataLicenses,
+    stats,
   };
+}
+
+/** The set with each slide's split from the descriptor, so the statistics count per split. */
+function withSplits(set: AnnotationSet, splitOf: Map<string, string>): AnnotationSet {
+  const slides = new Map(set.slides);
+  for (const [id, split] of splitOf) {
+    const slide = slides.get(id);
+    if (slide) slides.set(id, { ...slide, split });
+  }
+  return { ...set, slides };
 }
 
 function splitNames(loaded: LoadedDescriptor, splitOf: Map<string, string>): string[] {
@@ -102,33 +108,6 @@ function classCounts(set: AnnotationSet): DatasheetFacts['classes'] {
   }));
   if (counts[NO_CLASS]) rows.push({ id: NO_CLASS, name: NO_CLASS, objects: counts[NO_CLASS] });
   return rows;
-}
-
-function annotatorCounts(set: AnnotationSet): AnnotatorFacts[] {
-  const facts = new Map<string, AnnotatorFacts>();
-  for (const a of set.annotators.values()) {
-    facts.set(a.id, { id: a.id, name: a.name, kind: a.kind, labels: 0, objects: 0, byClass: {} });
-  }
-  for (const object of set.objects) {
-    const seen = new Set<string>();
-    for (const label of object.labels ?? []) {
-      const f = facts.get(label.annotator) ?? {
-        id: label.annotator,
-        name: label.annotator,
-        kind: 'unknown',
-        labels: 0,
-        objects: 0,
-        byClass: {},
-      };
-      facts.set(label.annotator, f);
-      f.labels++;
-      const cls = label.class ?? NO_CLASS;
-      f.byClass[cls] = (f.byClass[cls] ?? 0) + 1;
-      if (!seen.has(label.annotator)) f.objects++;
-      seen.add(label.annotator);
-    }
-  }
-  return [...facts.values()];
 }
 
 function crossCounts(

@@ -39,7 +39,8 @@ function mdBlock(block: Block): string {
     case 'images':
       return `*${block.caption}: ${block.items.length} thumbnail(s) in datasheet.html (${block.items.map((i) => i.label).join(', ')}).*`;
     case 'notes': {
-      const mark = block.tone === 'ok' ? '' : block.tone === 'warn' ? '**Warning:** ' : '**Error:** ';
+      const mark =
+        block.tone === 'ok' ? '' : block.tone === 'warn' ? '**Warning:** ' : '**Error:** ';
       return block.items.map((i) => `> ${mark}${i}`).join('\n>\n');
     }
   }

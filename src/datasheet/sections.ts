@@ -227,7 +227,7 @@ function annotation(d: Descriptor, facts: DatasheetFacts, extras: SectionExtras)
           'experience (years)',
           'labels',
           'objects labelled',
-          ...classes,
+          ...classes.map((c) => `${c} (objects)`),
         ],
         rows: facts.annotators.map((x) => [
           x.id,

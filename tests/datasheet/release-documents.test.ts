@@ -50,7 +50,9 @@ describe('writeReleaseDocuments', () => {
     ]);
     expect(croissant.version).toBe('1.0.0');
     const md = await readFile(join(releaseDir, 'DATASHEET.md'), 'utf8');
-    expect(md).toMatch(/expert 1 vs expert 2: 4435 objects labelled by both, same class on \d+/);
+    expect(md).toMatch(
+      /expert 1 vs expert 2: 4435 objects labelled by both, same class on [\d.]+ %, Cohen.s κ 0\.\d+/,
+    );
   });
 
   it('should throw listing the problems and write nothing when the descriptor misses a must field', async () => {
