@@ -14,6 +14,7 @@ interface Edge {
   maxX: number;
 }
 
+// LIMITATION: a hole touching its outer ring at one vertex (valid in OGC terms) is reported too.
 /** The first crossing found, as the point where two edges meet; undefined when simple. */
 export function findSelfIntersection(rings: Ring[]): Point | undefined {
   const edges = ringEdges(rings);

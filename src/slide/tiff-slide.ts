@@ -170,6 +170,7 @@ function aperioFields(description: string): Record<string, string> {
  * JPEG; like OpenSlide, smaller levels that libjpeg can decode at 1/2, 1/4 and 1/8 scale are
  * listed as well (with `stored: false`), so the level count matches OpenSlide's.
  */
+// LIMITATION: NDPI files over 4 GiB keep offset high bits in a private tag; they are not read.
 function hamamatsu(tiff: TiffFile, path: string): TiffSlide {
   const lens = (d: TiffDirectory) => tagNumber(d, TAG.ndpiSourceLens) ?? 0;
   const stored = tiff.directories.filter((d) => lens(d) > 0);
