@@ -304,8 +304,16 @@ function nested(place: FeaturePlace, at: string, i: number): FeaturePlace {
   return { ...place, at, fallbackId: `${place.fallbackId}.${i}` };
 }
 
+/** Same channels and the same source spelling, without serialising for every object. */
 function sameSpelling(a: Color | undefined, b: Color): boolean {
-  return a !== undefined && JSON.stringify(a) === JSON.stringify(b);
+  if (!a || a.rgba.some((v, i) => v !== b.rgba[i])) return false;
+  const x = a.source;
+  const y = b.source;
+  if (!x || !y) return x === y;
+  if (x.form !== y.form) return false;
+  if (!Array.isArray(x.value) || !Array.isArray(y.value)) return x.value === y.value;
+  const yv = y.value;
+  return x.value.length === yv.length && x.value.every((v, i) => v === yv[i]);
 }
 
 function show(value: unknown): string {

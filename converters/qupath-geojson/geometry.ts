@@ -1,4 +1,3 @@
-import { openRing } from '../../src/geometry/shapes.js';
 import type { EllipseGeometry, Geometry, Plane, Point, Ring } from '../../src/model/types.js';
 
 /**
@@ -91,10 +90,13 @@ function readShape(
 
 function readPosition(value: unknown, at: string, report: Report): Point | undefined {
   // A third element (z) is accepted and dropped, as QuPath does: planes live in `plane`.
+  // The parsed pair is used as it is: no copy for each of millions of vertices.
   if (Array.isArray(value) && value.length >= 2) {
     const x = value[0];
     const y = value[1];
-    if (typeof x === 'number' && typeof y === 'number') return [x, y];
+    if (typeof x === 'number' && typeof y === 'number') {
+      return value.length === 2 ? (value as Point) : [x, y];
+    }
   }
   report(at, 'wrong coordinate type', '[x, y] with two numbers', value);
   return undefined;
@@ -109,7 +111,8 @@ function readPositions(value: unknown, at: string, report: Report, min: number) 
     report(at, `too few positions (${value.length})`, `at least ${min}`);
     return undefined;
   }
-  const points: Point[] = new Array(value.length);
+  // Positions are checked in place; the parsed array becomes the canonical one.
+  const points = value as Point[];
   for (let i = 0; i < value.length; i++) {
     const p = readPosition(value[i], `${at}/${i}`, report);
     if (!p) return undefined;
@@ -133,13 +136,12 @@ function readRings(value: unknown, at: string, report: Report): Rings | undefine
   for (let i = 0; i < value.length; i++) {
     const points = readPositions(value[i], `${at}/${i}`, report, 1);
     if (!points) return undefined;
-    const open = openRing(points);
-    if (!open.wasClosed) closed = false;
-    if (!hasThreeDistinct(open.ring)) {
+    if (!openInPlace(points)) closed = false;
+    if (!hasThreeDistinct(points)) {
       report(`${at}/${i}`, 'a polygon ring has fewer than 3 distinct points', '3 or more');
       return undefined;
     }
-    rings.push(open.ring);
+    rings.push(points);
   }
   return { rings, closed };
 }
@@ -247,6 +249,17 @@ function readPlane(value: unknown, at: string, report: Report): Plane | undefine
       report(`${at}/${key}`, 'the plane index is not a number', 'a number', n);
   }
   return plane;
+}
+
+/** Drop a repeated closing vertex from a freshly parsed ring; true when there was one. */
+function openInPlace(ring: Ring): boolean {
+  const n = ring.length;
+  if (n < 2) return false;
+  const first = ring[0]!;
+  const last = ring[n - 1]!;
+  if (first[0] !== last[0] || first[1] !== last[1]) return false;
+  ring.length = n - 1;
+  return true;
 }
 
 function hasThreeDistinct(ring: Ring): boolean {

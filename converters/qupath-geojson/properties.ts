@@ -23,7 +23,8 @@ export function readMeasurements(
   signals: VersionSignals,
 ): ReadMeasurements | undefined {
   const value = props.measurements;
-  const read = (v: unknown, where: string) => readValue(v, where, warn, bareNonFinite, signals);
+  // Pointers are built only for a value that is wrong: most files have millions of values.
+  const read: ReadValue = (v, base, key) => readValue(v, base, key, warn, bareNonFinite, signals);
   if (Array.isArray(value)) {
     signals.measurementList = true;
     return { values: fromList(value, `${at}/measurements`, warn, read) };
@@ -32,7 +33,7 @@ export function readMeasurements(
     signals.measurementMap = true;
     const values: Record<string, number> = {};
     for (const key in value) {
-      const n = read(value[key], `${at}/measurements/${escapePointer(key)}`);
+      const n = read(value[key], `${at}/measurements`, key);
       if (n !== undefined) values[key] = n;
     }
     return { values };
@@ -48,13 +49,14 @@ export function readMeasurements(
   return typeof props[FLATTENED_COUNT] === 'number' ? fromFlattened(props, at, read) : undefined;
 }
 
-type ReadValue = (value: unknown, at: string) => number | undefined;
+/** Read one value; `base` and `key` make its JSON pointer, built only for a wrong value. */
+type ReadValue = (value: unknown, base: string, key: string) => number | undefined;
 
 function fromList(items: unknown[], at: string, warn: Report, read: ReadValue) {
   const values: Record<string, number> = {};
   items.forEach((item, i) => {
     if (isObject(item) && typeof item.name === 'string') {
-      const n = read(item.value, `${at}/${i}/value`);
+      const n = read(item.value, `${at}/${i}`, 'value');
       if (n !== undefined) values[item.name] = n;
     } else {
       warn(
@@ -78,7 +80,7 @@ function fromFlattened(props: Record<string, unknown>, at: string, read: ReadVal
   for (const key in props) {
     if (taken.has(key) || (typeof props[key] !== 'number' && typeof props[key] !== 'string'))
       continue;
-    const n = read(props[key], `${at}/${escapePointer(key)}`);
+    const n = read(props[key], at, key);
     if (n === undefined) continue;
     values[key] = n;
     taken.add(key);
@@ -88,7 +90,8 @@ function fromFlattened(props: Record<string, unknown>, at: string, read: ReadVal
 
 function readValue(
   value: unknown,
-  at: string,
+  base: string,
+  key: string,
   warn: Report,
   bareNonFinite: boolean,
   signals: VersionSignals,
@@ -105,7 +108,12 @@ function readValue(
     if (value.trim() !== '' && Number.isFinite(n)) return n;
   }
   if (value === null) return Number.NaN;
-  warn(at, 'a measurement value is not a number; ignored', 'a number, "NaN" or "Infinity"', value);
+  warn(
+    `${base}/${escapePointer(key)}`,
+    'a measurement value is not a number; ignored',
+    'a number, "NaN" or "Infinity"',
+    value,
+  );
   return undefined;
 }
 

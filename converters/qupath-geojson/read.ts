@@ -2,7 +2,7 @@ import { basename, extname } from 'node:path';
 import type { ConvertContext, ReadInput } from '../../src/converter.js';
 import { InputError } from '../../src/errors.js';
 import { type JsonScanEvent, scanJsonFile } from '../../src/io/json-stream.js';
-import type { Messages } from '../../src/messages.js';
+import { Messages } from '../../src/messages.js';
 import type { CanonicalRecord, DatasetHeader, RecordStream, Slide } from '../../src/model/types.js';
 import { type FeaturePlace, FeatureReader } from './feature.js';
 import { GEOMETRY_TYPES } from './geometry.js';
@@ -10,8 +10,8 @@ import { versionOf, versionSettled } from './version.js';
 
 const FEATURES = new Set(['features']);
 
-/** Objects read before the dataset header is sent; the version is judged from these. */
-const LOOKAHEAD = 1000;
+/** Objects looked at to judge the version style. */
+const PROBE_OBJECTS = 1000;
 
 /**
  * Read a QuPath GeoJSON file as a stream: a FeatureCollection, a bare array of Features, a
@@ -20,25 +20,26 @@ const LOOKAHEAD = 1000;
  */
 export async function* readQupath(input: ReadInput, context: ConvertContext): RecordStream {
   const slide = input.slide ?? basename(input.path, extname(input.path));
-  const reader = new FeatureReader(input.path, slide, context.messages);
-  const records = recordsOf(input.path, reader, context.messages);
-
-  // LIMITATION: the version style is judged from the first 1000 objects only.
-  const ahead: CanonicalRecord[] = [];
-  let objects = 0;
-  let next = await records.next();
-  while (!next.done && objects < LOOKAHEAD && !versionSettled(reader.signals)) {
-    ahead.push(next.value);
-    if (next.value.type === 'object') objects++;
-    next = await records.next();
-  }
-  yield header(input.path, versionOf(reader.signals));
+  yield header(input.path, await probeVersion(input.path, slide));
   yield slideRecord(slide);
-  yield* ahead;
-  while (!next.done) {
-    yield next.value;
-    next = await records.next();
+  const reader = new FeatureReader(input.path, slide, context.messages);
+  yield* recordsOf(input.path, reader, context.messages);
+}
+
+/**
+ * The version style, judged from the first objects in a pass of its own that keeps nothing.
+ * Holding those objects back instead made V8 move every later object to the old generation.
+ */
+async function probeVersion(path: string, slide: string): Promise<string | undefined> {
+  // LIMITATION: the version style is judged from the first 1000 objects only.
+  const scratch = new Messages();
+  const reader = new FeatureReader(path, slide, scratch);
+  let objects = 0;
+  for await (const record of recordsOf(path, reader, scratch)) {
+    if (record.type === 'object' && ++objects >= PROBE_OBJECTS) break;
+    if (versionSettled(reader.signals)) break;
   }
+  return versionOf(reader.signals);
 }
 
 function header(file: string, version: string | undefined): DatasetHeader {
@@ -72,7 +73,7 @@ async function* recordsOf(
       else if (event.kind === 'member') root.add(event, file, messages);
       else {
         items++;
-        readItem(event, reader, items <= LOOKAHEAD, file, messages, out);
+        readItem(event, reader, items <= PROBE_OBJECTS, file, messages, out);
         yield* out;
         out.length = 0;
       }

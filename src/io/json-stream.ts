@@ -37,6 +37,22 @@ const NEWLINE = 0x0a;
 const LETTER_N = 0x4e;
 const LETTER_I = 0x49;
 
+/** Byte classes for {@link JsonScanner.skipNested}; 0 for every byte it can step over. */
+const K_QUOTE = 1;
+const K_OPEN = 2;
+const K_CLOSE = 3;
+const K_NEWLINE = 4;
+const K_LETTER = 5;
+const BYTE_KIND = new Uint8Array(256);
+BYTE_KIND[QUOTE] = K_QUOTE;
+BYTE_KIND[OPEN_OBJ] = K_OPEN;
+BYTE_KIND[OPEN_ARR] = K_OPEN;
+BYTE_KIND[CLOSE_OBJ] = K_CLOSE;
+BYTE_KIND[CLOSE_ARR] = K_CLOSE;
+BYTE_KIND[NEWLINE] = K_NEWLINE;
+BYTE_KIND[LETTER_N] = K_LETTER;
+BYTE_KIND[LETTER_I] = K_LETTER;
+
 function isSpace(b: number): boolean {
   return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 }
@@ -47,7 +63,9 @@ export async function* scanJsonFile(
   options: JsonScanOptions,
 ): AsyncGenerator<JsonScanEvent> {
   const scanner = new JsonScanner(options);
-  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  // Small chunks: every item of a chunk is cut out before the first is used, and items kept
+  // alive that long are copied by the garbage collector.
+  const stream = createReadStream(path, { highWaterMark: 1 << 16 });
   for await (const chunk of stream) {
     yield* scanner.push(chunk as Buffer);
   }
@@ -109,7 +127,8 @@ class JsonScanner {
   }
 
   private *drain(): Generator<JsonScanEvent> {
-    while (this.out.length) yield this.out.shift()!;
+    const events = this.out.splice(0);
+    for (const event of events) yield event;
   }
 
   /** Keep the part of a capture that runs past this chunk. */
@@ -122,6 +141,11 @@ class JsonScanner {
   private scan(buf: Buffer): void {
     const n = buf.length;
     for (let i = 0; i < n; i++) {
+      const c = this.capture;
+      if (c !== undefined && !this.inString && this.depth > c.depth) {
+        i = this.skipNested(buf, i, c);
+        if (i >= n) break;
+      }
       const b = buf[i]!;
       if (b === NEWLINE) this.line++;
       if (this.inString) {
@@ -135,6 +159,44 @@ class JsonScanner {
       if (this.rootType === undefined) this.openRoot(b);
       this.structural(buf, i, b);
     }
+  }
+
+  /**
+   * Deep inside a captured value only brackets, strings, line breaks and NaN/Infinity matter,
+   * so run through it in one tight loop. Stops at the bracket that closes back to the capture's
+   * own depth (left for {@link structural}) or at the end of the chunk.
+   */
+  private skipNested(buf: Buffer, start: number, c: Capture): number {
+    const n = buf.length;
+    const last = c.depth + 1;
+    let depth = this.depth;
+    let line = this.line;
+    let i = start;
+    for (; i < n; i++) {
+      const kind = BYTE_KIND[buf[i]!]!;
+      if (kind === 0) continue;
+      if (kind === K_QUOTE) {
+        for (i++; i < n; i++) {
+          const b = buf[i]!;
+          if (b === QUOTE) break;
+          if (b === BACKSLASH) i++;
+        }
+        if (i >= n) {
+          // The string runs on into the next chunk, possibly right after a backslash.
+          this.inString = true;
+          this.escaped = i > n;
+          break;
+        }
+      } else if (kind === K_OPEN) depth++;
+      else if (kind === K_CLOSE) {
+        if (depth === last) break;
+        depth--;
+      } else if (kind === K_NEWLINE) line++;
+      else c.nonFinite = true;
+    }
+    this.depth = depth;
+    this.line = line;
+    return i;
   }
 
   private openRoot(b: number): void {
@@ -216,8 +278,9 @@ class JsonScanner {
     const c = this.capture!;
     this.capture = undefined;
     if (!c.keep) return;
-    c.parts.push(buf.subarray(c.start, end));
-    let text = Buffer.concat(c.parts).toString('utf8').trim();
+    const tail = buf.subarray(c.start, end);
+    const bytes = c.parts.length === 0 ? tail : Buffer.concat([...c.parts, tail]);
+    let text = bytes.toString('utf8').trim();
     if (c.nonFinite) text = quoteNonFinite(text);
     this.out.push(
       c.isItem

@@ -32,26 +32,36 @@ function stdoutOutput(): Output {
  * to a stream costs more than the conversion itself.
  */
 export class BufferedOutput {
-  private parts: string[] = [];
-  private size = 0;
+  // Text is encoded straight into a buffer as it arrives: holding many small strings until a
+  // flush kept them alive long enough to be copied by the garbage collector, twice.
+  private buffer: Buffer;
+  private used = 0;
 
   constructor(
     readonly output: Output,
     private readonly flushAt = 1 << 20,
-  ) {}
+  ) {
+    this.buffer = Buffer.allocUnsafe(flushAt);
+  }
 
   async write(text: string): Promise<void> {
-    this.parts.push(text);
-    this.size += text.length;
-    if (this.size >= this.flushAt) await this.flush();
+    // A UTF-16 code unit never takes more than 3 bytes in UTF-8.
+    if (this.used + text.length * 3 > this.buffer.length) {
+      await this.flush();
+      if (text.length * 3 > this.buffer.length) {
+        await this.output.write(text);
+        return;
+      }
+    }
+    this.used += this.buffer.write(text, this.used);
   }
 
   async flush(): Promise<void> {
-    if (this.parts.length === 0) return;
-    const text = this.parts.join('');
-    this.parts = [];
-    this.size = 0;
-    await this.output.write(text);
+    if (this.used === 0) return;
+    const chunk = this.buffer.subarray(0, this.used);
+    this.buffer = Buffer.allocUnsafe(this.flushAt);
+    this.used = 0;
+    await this.output.write(chunk);
   }
 
   async commit(): Promise<void> {
