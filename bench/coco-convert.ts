@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measure as measureIn, row } from './measure.js';
 
 /**
  * Peak memory and time of `slidepack convert <COCO> --to coco` and `--to canonical` on a large
@@ -17,8 +17,8 @@ import { fileURLToPath } from 'node:url';
  */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(ROOT, 'bin', 'slidepack.js');
-const TIME = '/usr/bin/time';
 const IMAGES = 500;
+const measure = (command: string, args: string[]) => measureIn(command, args, ROOT);
 
 function annotation(i: number): string {
   const cx = 100 + ((i * 7919) % 7000);
@@ -67,38 +67,6 @@ async function generate(path: string, megabytes: number): Promise<number> {
   out.end('\n]}\n');
   await once(out, 'finish');
   return i;
-}
-
-interface Run {
-  seconds: number;
-  peakMb: number;
-  failed?: string;
-}
-
-/** Run a command, timing it and taking its peak RSS (KiB) from /usr/bin/time. */
-async function measure(command: string, args: string[]): Promise<Run> {
-  const start = performance.now();
-  const child = spawn(TIME, ['-f', '%M', command, ...args], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  const [code] = (await once(child, 'close')) as [number];
-  const seconds = (performance.now() - start) / 1000;
-  const lines = stderr.trim().split('\n');
-  const run: Run = { seconds, peakMb: Number(lines.at(-1)) / 1024 };
-  if (code !== 0) run.failed = lines.slice(-6, -1).join(' ').slice(0, 200) || `exit ${code}`;
-  return run;
-}
-
-function row(name: string, mb: number, run: Run): string {
-  const rate = run.failed ? '       -' : (mb / run.seconds).toFixed(1).padStart(8);
-  const status = run.failed ? `  FAILED: ${run.failed}` : '';
-  const time = run.seconds.toFixed(2).padStart(8);
-  return `${name.padEnd(34)} ${time} ${rate} ${run.peakMb.toFixed(0).padStart(8)}${status}`;
 }
 
 async function main(): Promise<void> {

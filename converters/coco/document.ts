@@ -12,7 +12,7 @@ export interface AnnotationEntry extends Shape {
 }
 
 /** The image of a slide in one file: its id there and how far its boxes reach. */
-interface ImageState {
+export interface ImageState {
   id: number;
   slideId: string;
   slide: Slide | undefined;

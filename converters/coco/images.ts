@@ -1,5 +1,6 @@
 import type { WriteContext } from '../../src/converter.js';
 import type { Slide } from '../../src/model/types.js';
+import type { ImageState } from './document.js';
 import type { ImageSize } from './encode.js';
 
 const IMAGE_KEYS = new Set(['id', 'file_name', 'width', 'height']);
@@ -11,14 +12,6 @@ export function sizeOf(slide: Slide | undefined): ImageSize | undefined {
     return { width, height };
   }
   return undefined;
-}
-
-interface ImageState {
-  id: number;
-  slideId: string;
-  slide: Slide | undefined;
-  right: number;
-  bottom: number;
 }
 
 /**

@@ -50,9 +50,13 @@ export async function surveyFile(path: string, context: ConvertContext): Promise
     }
     const pointer = `/${event.key}/${event.index}`;
     const value = parse(event.text, pointer, path);
-    if (event.key === 'images') addImage(survey, value, pointer, path, context);
-    else if (event.key === 'categories') addCategory(survey, value, pointer, path, context);
-    else surveyAnnotation(survey, ids, value, pointer, path, context);
+    if (event.key === 'images') {
+      const image = parseImage(value, pointer, path, context);
+      addEntry(survey.images, image, 'image', path, context);
+    } else if (event.key === 'categories') {
+      const category = parseCategory(value, pointer, path, context);
+      addEntry(survey.categories, category, 'category', path, context);
+    } else surveyAnnotation(survey, ids, value, pointer, path, context);
   }
   checkRequired(survey, path);
   for (const [id, first, again] of ids.duplicates()) {
@@ -101,34 +105,19 @@ export function parse(text: string, pointer: string, path: string): unknown {
   }
 }
 
-function addImage(
-  survey: Survey,
-  value: unknown,
-  pointer: string,
+/** Keep an image or category under its id; a second one with the same id is an error. */
+function addEntry<T extends { id: number | string; pointer: string }>(
+  entries: Map<string, T>,
+  entry: T | undefined,
+  what: 'image' | 'category',
   path: string,
   context: ConvertContext,
 ): void {
-  const image = parseImage(value, pointer, path, context);
-  if (!image) return;
-  const key = String(image.id);
-  const first = survey.images.get(key);
-  if (first) duplicate(context, 'image', key, first.pointer, pointer, path);
-  else survey.images.set(key, image);
-}
-
-function addCategory(
-  survey: Survey,
-  value: unknown,
-  pointer: string,
-  path: string,
-  context: ConvertContext,
-): void {
-  const category = parseCategory(value, pointer, path, context);
-  if (!category) return;
-  const key = String(category.id);
-  const first = survey.categories.get(key);
-  if (first) duplicate(context, 'category', key, first.pointer, pointer, path);
-  else survey.categories.set(key, category);
+  if (!entry) return;
+  const key = String(entry.id);
+  const first = entries.get(key);
+  if (first) duplicate(context, what, key, first.pointer, entry.pointer, path);
+  else entries.set(key, entry);
 }
 
 function surveyAnnotation(
