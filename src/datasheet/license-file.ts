@@ -13,6 +13,7 @@ export function licenseFile(d: Descriptor, dataLicenses: DataLicense[]): string 
     throw new Error('licenseFile needs distribution.license.images and .labels');
   const name = d.identity?.name ?? 'This dataset';
   const parts: string[] = [];
+  const rule = '='.repeat(78);
   if (images === labels) {
     parts.push(`${name}: the slide images and the labels are licensed under ${images}.`);
   } else {
@@ -38,7 +39,14 @@ export function licenseFile(d: Descriptor, dataLicenses: DataLicense[]): string 
       ]) {
     const license = licenseText(id!);
     parts.push(
-      `${'='.repeat(78)}\n${what}: ${license.name} (SPDX: ${id})\n${license.url}\n${'='.repeat(78)}\n\n${license.text.trim()}`,
+      [
+        rule,
+        `${what}: ${license.name} (SPDX: ${id})`,
+        license.url,
+        rule,
+        '',
+        license.text.trim(),
+      ].join('\n'),
     );
   }
   return `${parts.join('\n\n')}\n`;

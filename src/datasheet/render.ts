@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { templatePath } from '../io/paths.js';
-import type { Block, DatasheetDocument } from './document.js';
+import type { Block, DatasheetDocument, FieldRow } from './document.js';
 
 /** Fill `{{name}}` slots of a template in `templates/`; a slot without a value is an error. */
 export async function fillTemplate(name: string, values: Record<string, string>): Promise<string> {
@@ -37,7 +37,7 @@ function mdBlock(block: Block): string {
     case 'chart':
       return `*${block.caption}: see datasheet.html; the numbers are in the table above.*`;
     case 'images':
-      return `*${block.caption}: ${block.items.length} thumbnail(s) in datasheet.html (${block.items.map((i) => i.label).join(', ')}).*`;
+      return `*${block.caption}: ${block.items.length} thumbnail(s) in datasheet.html.*`;
     case 'notes': {
       const mark =
         block.tone === 'ok' ? '' : block.tone === 'warn' ? '**Warning:** ' : '**Error:** ';
@@ -68,10 +68,21 @@ function h(text: string): string {
     .replace(/"/g, '&quot;');
 }
 
+function htmlField(r: FieldRow): string {
+  const mark = r.measured ? '<span class="measured">measured</span>' : '';
+  const unanswered = r.value === 'not stated' ? ' class="unanswered"' : '';
+  return `<dt>${h(r.label)}${mark}</dt><dd${unanswered}>${h(r.value)}</dd>`;
+}
+
+function htmlThumb(i: { label: string; dataUri: string }): string {
+  const caption = `<figcaption>${h(i.label)}</figcaption>`;
+  return `<figure><img alt="${h(i.label)}" src="${i.dataUri}">${caption}</figure>`;
+}
+
 function htmlBlock(block: Block): string {
   switch (block.kind) {
     case 'fields':
-      return `<dl>${block.rows.map((r) => `<dt>${h(r.label)}${r.measured ? '<span class="measured">measured</span>' : ''}</dt><dd${r.value === 'not stated' ? ' class="unanswered"' : ''}>${h(r.value)}</dd>`).join('')}</dl>`;
+      return `<dl>${block.rows.map(htmlField).join('')}</dl>`;
     case 'table': {
       const head = `<tr>${block.header.map((c) => `<th>${h(c)}</th>`).join('')}</tr>`;
       const rows = block.rows.map(
@@ -83,7 +94,7 @@ function htmlBlock(block: Block): string {
     case 'chart':
       return `<figure><figcaption>${h(block.caption)}</figcaption>${block.svg}</figure>`;
     case 'images':
-      return `<h3>${h(block.caption)}</h3><div class="thumbs">${block.items.map((i) => `<figure><img alt="${h(i.label)}" src="${i.dataUri}"><figcaption>${h(i.label)}</figcaption></figure>`).join('')}</div>`;
+      return `<h3>${h(block.caption)}</h3><div class="thumbs">${block.items.map(htmlThumb).join('')}</div>`;
     case 'notes':
       return `<ul class="notes ${block.tone}">${block.items.map((i) => `<li>${h(i)}</li>`).join('')}</ul>`;
   }

@@ -50,7 +50,8 @@ export function stackedBars(
       if (w <= 0) continue;
       const title = `${row} / ${s}: ${n} (${((100 * n) / total).toFixed(1)} %)`;
       parts.push(
-        `<rect x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="20" fill="${PALETTE[i % PALETTE.length]}"><title>${escapeXml(title)}</title></rect>`,
+        `<rect x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="20" ` +
+          `fill="${PALETTE[i % PALETTE.length]}"><title>${escapeXml(title)}</title></rect>`,
       );
       x += w;
     }
@@ -66,5 +67,6 @@ export function stackedBars(
     parts.push(`<text x="${x + 17}" y="${y + 11}">${escapeXml(s)}</text>`);
   }
   const width = labelWidth + barWidth + 60;
-  return `<svg role="img" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-size="12">${parts.join('')}</svg>`;
+  const size = `viewBox="0 0 ${width} ${height}" width="${width}" height="${height}"`;
+  return `<svg role="img" ${size} font-size="12">${parts.join('')}</svg>`;
 }

@@ -44,7 +44,8 @@ export async function splitDescriptor(
     const ratios = plan.ratios.map(([n, r]) => `${n} ${r}`).join(', ');
     document.setIn(
       ['splits', 'strategy'],
-      `Grouped by ${plan.unit}, stratified by class (greedy), ratios ${ratios}; made by slidepack split with seed ${plan.seed}.`,
+      `Grouped by ${plan.unit}, stratified by class (greedy), ratios ${ratios}; ` +
+        `made by slidepack split with seed ${plan.seed}.`,
     );
   }
   document.setIn(['splits', 'seed'], plan.seed);

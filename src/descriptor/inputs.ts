@@ -136,7 +136,9 @@ function compareCopy(
   if (set.objects.length === copy.objects.length && differ.length === 0) return;
   messages.warn(
     'files/copy-differs',
-    `${entry.path} is declared to hold the same objects as ${entry.same_objects_as}, but holds ${copy.objects.length} objects against ${set.objects.length}${differ.length ? ` (classes differ: ${differ.slice(0, 3).join(', ')})` : ''}`,
+    `${entry.path} is declared to hold the same objects as ${entry.same_objects_as}, ` +
+      `but holds ${copy.objects.length} objects against ${set.objects.length}` +
+      (differ.length ? ` (classes differ: ${differ.slice(0, 3).join(', ')})` : ''),
     {
       file: loaded.path,
       place: 'files.annotations',
