@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   GetObjectCommand,
@@ -130,7 +130,7 @@ describe.skipIf(!rgw)('publishing to radosgw', () => {
   });
 
   it('should finish a publish killed midway when run again, and verify the result', async () => {
-    const { dir } = await buildFixtureRelease('2.0.0', { extraSlideBytes: 160 << 20 });
+    const { dir } = await buildFixtureRelease('2.0.0', { extraSlideBytes: 240 << 20 });
     const bucket = await newBucket(rgw!);
     const to = `s3://${bucket}/set`;
     const args = [
@@ -145,13 +145,16 @@ describe.skipIf(!rgw)('publishing to radosgw', () => {
     const killedAt = await new Promise<number>((resolve) => {
       const child = spawn(process.execPath, args, { env: { ...process.env, ...env() } });
       let seen = 0;
+      let pending = '';
       child.stdout.on('data', (chunk: Buffer) => {
-        for (const line of chunk.toString().split('\n')) {
+        const lines = (pending + chunk.toString()).split('\n');
+        pending = lines.pop() ?? '';
+        for (const line of lines) {
           const event = line.startsWith('{') ? JSON.parse(line) : undefined;
           if (
             event?.event === 'progress' &&
             event.phase === 'uploading' &&
-            event.bytes > 0 &&
+            event.bytes >= 16 << 20 &&
             !seen
           ) {
             seen = event.bytes;
@@ -168,9 +171,14 @@ describe.skipIf(!rgw)('publishing to radosgw', () => {
     );
     await expect(head).rejects.toThrow();
 
+    // The killed run left its multipart upload ids in the journal beside the release.
+    const journalDir = join(dir, '..', '.publish-journal');
+    const journal = await readFile(join(journalDir, (await readdir(journalDir))[0]!), 'utf8');
+    expect(journal).toMatch(/"upload":/);
     const rerun = await runCli(['publish', dir, '--to', to, ...endpoint()], { env: env() });
     expect(rerun.stderr).toMatch(/already in the store/);
     expect(rerun.code).toBe(0);
+    expect(await readdir(journalDir)).toEqual([]);
     const verify = await runCli(['verify', to, ...endpoint()], { env: env() });
     expect(verify.stderr).toContain('files match the manifest');
     expect(verify.code).toBe(0);
