@@ -58,6 +58,7 @@ export class FileStore implements Store {
     return path;
   }
 
+  // LIMITATION: the directory store keeps no stored checksum, so head re-hashes the file.
   async head(key: string): Promise<ObjectInfo | undefined> {
     const info = await stat(this.path(key)).catch(() => undefined);
     if (!info?.isFile()) return undefined;

@@ -118,6 +118,8 @@ async function listParts(target: MultipartTarget, uploadId: string) {
   return parts;
 }
 
+// LIMITATION: a file changed between publish's hash check and the reading of its parts is not
+// caught for multipart uploads (parts are checked in transit, not against the manifest hash).
 async function sendPart(
   target: MultipartTarget,
   handle: Awaited<ReturnType<typeof open>>,

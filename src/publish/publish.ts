@@ -212,6 +212,7 @@ async function uploadAll(
   progress.finish();
 }
 
+// LIMITATION: one policy resource per slide; AWS caps bucket policies at 20 KB (~150 slides).
 async function grantPublic(store: Store, release: LocalRelease, logger: Logger): Promise<void> {
   const version = release.manifest.version;
   const slides = release.manifest.files.filter(

@@ -240,7 +240,8 @@ export class S3Store implements Store {
     return md5.toString('hex');
   }
 
-  /** The checked guard for stores that ignore conditional headers (racy by a few ms). */
+  // LIMITATION: on stores without conditional writes this guard leaves a window of one round trip.
+  /** The checked guard for stores that ignore conditional headers. */
   private async checkCondition(key: string, condition: Condition): Promise<void> {
     const info = await this.head(key);
     if ('create' in condition ? info : info?.etag !== condition.ifMatch)
