@@ -180,10 +180,11 @@ export class FeatureReader {
     if (props.isLocked === true) object.flags = { locked: true };
     if (props.isMissing === true) object.flags = { ...object.flags, missing: true };
     const measurements = readMeasurements(props, at, warn, place.bareNonFinite, this.signals);
-    if (measurements) object.measurements = measurements.values;
+    // An empty list or map is how 0.2/0.3 say "none"; canonical leaves the member out.
+    if (measurements && hasKeys(measurements.values)) object.measurements = measurements.values;
     if (props.metadata !== undefined) {
       const metadata = readMetadata(props.metadata, `${at}/metadata`, warn);
-      if (metadata) object.metadata = metadata;
+      if (metadata && hasKeys(metadata)) object.metadata = metadata;
     }
     const known = measurements?.flattened ?? PROPERTY_MEMBERS;
     const rest = unknownMembers(props, known);
@@ -298,6 +299,11 @@ export class FeatureReader {
       });
     };
   }
+}
+
+function hasKeys(value: object): boolean {
+  for (const _ in value) return true;
+  return false;
 }
 
 function nested(place: FeaturePlace, at: string, i: number): FeaturePlace {
