@@ -36,7 +36,8 @@ function annotation(next: () => number, i: number): string {
   const cx = 10000 + (i % 300) * 300;
   const cy = 10000 + Math.floor(i / 300) * 300;
   const group = i % 10 === 0 ? '_2' : i % 2 ? '_0' : '_1';
-  let text = `\t\t<Annotation Name="Annotation ${i}" Type="Polygon" PartOfGroup="${group}" Color="#F4FA58">\n\t\t\t<Coordinates>\n`;
+  const head = `Name="Annotation ${i}" Type="Polygon" PartOfGroup="${group}" Color="#F4FA58"`;
+  let text = `\t\t<Annotation ${head}>\n\t\t\t<Coordinates>\n`;
   for (let k = 0; k < 200; k++) {
     const a = (2 * Math.PI * k) / 200;
     const r = 100 * (0.8 + 0.4 * next());
@@ -64,7 +65,8 @@ async function generate(path: string, megabytes: number): Promise<void> {
     ['_2', '#00FF00'],
   ]) {
     out.write(
-      `\t\t<Group Name="${name}" PartOfGroup="None" Color="${color}">\n\t\t\t<Attributes />\n\t\t</Group>\n`,
+      `\t\t<Group Name="${name}" PartOfGroup="None" Color="${color}">\n` +
+        '\t\t\t<Attributes />\n\t\t</Group>\n',
     );
   }
   out.end('\t</AnnotationGroups>\n</ASAP_Annotations>\n');
@@ -108,7 +110,8 @@ process.stderr.write(list.length + ' annotations\\n');
 function row(name: string, mb: number, run: Run): string {
   const rate = run.failed ? '       -' : (mb / run.seconds).toFixed(1).padStart(8);
   const status = run.failed ? `  FAILED: ${run.failed}` : '';
-  return `${name.padEnd(34)} ${run.seconds.toFixed(2).padStart(8)} ${rate} ${run.peakMb.toFixed(0).padStart(8)}${status}`;
+  const seconds = run.seconds.toFixed(2).padStart(8);
+  return `${name.padEnd(34)} ${seconds} ${rate} ${run.peakMb.toFixed(0).padStart(8)}${status}`;
 }
 
 async function main(): Promise<void> {

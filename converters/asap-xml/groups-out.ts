@@ -105,8 +105,12 @@ export class AsapGroups {
       return false;
     });
     const inner = pairs.length
-      ? `\t\t\t<Attributes>\n${pairs.map(([k, v]) => `\t\t\t\t<Attribute ${attributeText({ [k]: v })} />\n`).join('')}\t\t\t</Attributes>\n`
+      ? `\t\t\t<Attributes>\n${pairs.map(attributeLine).join('')}\t\t\t</Attributes>\n`
       : '\t\t\t<Attributes />\n';
     return `\t\t<${tag} ${attributeText(attributes)}>\n${inner}\t\t</${tag}>\n`;
   }
+}
+
+function attributeLine([key, value]: [string, string]): string {
+  return `\t\t\t\t<Attribute ${attributeText({ [key]: value })} />\n`;
 }

@@ -18,7 +18,8 @@ export const asapCliOptions: Record<string, ConverterOption> = {
     describe:
       'ASAP: a group of exclusion regions (e.g. _2, negative); repeatable. Reading makes them ' +
       'holes of the regions that contain them; writing puts holes in the first one named',
-    type: 'array',
+    // A repeated string option, not 'array', which would swallow the input files after it.
+    type: 'string',
   },
   'repair-decimal-comma': {
     describe: 'XML: read coordinates written with a decimal comma (1234,5) as decimals',

@@ -100,7 +100,8 @@ class AsapWriter {
     if (color !== undefined && !shape.hole) attributes.Color = color;
     if (!shape.hole) Object.assign(attributes, extras.attributes);
     const tag = extras.tag ?? 'Annotation';
-    return `\t\t<${tag} ${attributeText(attributes)}>\n${this.coordinates(object, shape)}\t\t</${tag}>\n`;
+    const coordinates = this.coordinates(object, shape);
+    return `\t\t<${tag} ${attributeText(attributes)}>\n${coordinates}\t\t</${tag}>\n`;
   }
 
   private coordinates(object: AnnotationObject, shape: AsapShape): string {

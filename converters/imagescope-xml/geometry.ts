@@ -46,6 +46,7 @@ export function regionKind(type: string | undefined): string | undefined {
   return Object.values(REGION_TYPES).includes(text) ? text : undefined;
 }
 
+// LIMITATION: freehand regions split into pieces are not stitched (ASAP joins ends within 30 px).
 /** The geometry of a region, or undefined (with a warning) when it has too few vertices. */
 export function regionGeometry(region: RawRegion, env: RegionEnv): Geometry | undefined {
   const points = regionPoints(region, env);

@@ -75,6 +75,7 @@ export function regionsOf(object: AnnotationObject, loss: LossReport): RegionOut
       loss.add('MASK_UNSUPPORTED', id);
       return [];
     default:
+      // LIMITATION: points and point sets are not written: no ImageScope type for them is known.
       loss.add('GEOMETRY_UNSUPPORTED', id, { geometry: g.type });
       return [];
   }

@@ -134,7 +134,8 @@ class ImageScopeWriter {
       })
       .join('');
     return (
-      `\t\t\t<Region ${attributeText(attributes)}>\n${children.map((c) => treeXml(c, 4)).join('')}` +
+      `\t\t\t<Region ${attributeText(attributes)}>\n` +
+      children.map((c) => treeXml(c, 4)).join('') +
       `\t\t\t\t<Vertices>\n${vertices}\t\t\t\t</Vertices>\n\t\t\t</Region>\n`
     );
   }

@@ -23,6 +23,7 @@ interface Candidate<K, R> {
   bestArea: number;
 }
 
+// LIMITATION: an exclusion with a vertex outside every region stays separate; no overlap test.
 export class HoleMatcher<K, R> {
   private readonly candidates: Candidate<K, R>[];
 

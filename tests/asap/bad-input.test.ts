@@ -88,7 +88,8 @@ describe('ASAP bad input', () => {
     const text = readFileSync(fixture('unknown-type.xml'), 'utf8')
       .replace(
         '<ASAP_Annotations>',
-        `<!DOCTYPE ASAP_Annotations [\n <!ENTITY xxe SYSTEM "file://${secret}">\n]>\n<ASAP_Annotations>`,
+        `<!DOCTYPE ASAP_Annotations [\n <!ENTITY xxe SYSTEM "file://${secret}">\n]>\n` +
+          '<ASAP_Annotations>',
       )
       .replace('Name="kept"', 'Name="&xxe;"');
     await writeFile(input, text);

@@ -9,7 +9,7 @@ const TUMOR_036 = real('asap-xml', 'pathml_camelyon16_tumor_036_metastasis_negat
 const HAND_MADE = local('asap', 'exclusions.xml');
 
 describe('ASAP exclusion groups', () => {
-  it('should make the negative regions of tumor_036 holes of the metastases containing them', async () => {
+  it('should make the negatives of tumor_036 holes of the metastases around them', async () => {
     const plain = await readSet('asap-xml', TUMOR_036);
     const negatives = plain.set.objects.filter((o) => o.group === 'negative');
     expect(negatives).toHaveLength(2);
@@ -32,7 +32,7 @@ describe('ASAP exclusion groups', () => {
     expect(entry?.count).toBe(2);
   });
 
-  it('should give a hole to the smallest region containing it and keep outside ones apart', async () => {
+  it('should give a hole to its smallest container and keep outside ones apart', async () => {
     const { set, loss } = await readSet('asap-xml', HAND_MADE, { 'exclusion-group': '_2' });
     const inner = set.objects.find((o) => o.name === 'inner')!;
     expect(inner.geometry).toEqual({
@@ -63,7 +63,7 @@ describe('ASAP exclusion groups', () => {
     ]);
   });
 
-  it('should write holes as annotations of the exclusion group and read them back as holes', async () => {
+  it('should write holes to the exclusion group and read them back as holes', async () => {
     const options = { 'exclusion-group': ['_2'] };
     const first = await readSet('asap-xml', HAND_MADE, options);
     const out = join(await tempDir(), 'out.xml');

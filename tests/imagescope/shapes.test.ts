@@ -7,7 +7,7 @@ import { convertFile, pythonCount, readSet } from '../xml/helpers.js';
 const SHAPES = local('imagescope', 'shapes.xml');
 
 describe('ImageScope regions', () => {
-  it('should read NegativeROA regions as holes of the region of the same layer containing them', async () => {
+  it('should read NegativeROA regions as holes of the region around them', async () => {
     const { set, loss } = await readSet('imagescope-xml', SHAPES);
     const outer = set.objects.find((o) => o.name === 'region with two holes')!;
     expect(outer.geometry).toEqual({

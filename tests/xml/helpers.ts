@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import type { Converter } from '../../src/converter.js';
 import { convert } from '../../src/convert.js';
 import { findConverter } from '../../src/formats.js';
+import { silentLogger } from '../../src/log.js';
 import { LossReport } from '../../src/loss.js';
 import { Messages } from '../../src/messages.js';
 import { type AnnotationSet, collect } from '../../src/model/collect.js';
@@ -17,20 +18,10 @@ export async function readSet(
   const messages = new Messages();
   const loss = new LossReport('canonical', [format]);
   const input = slide ? { path, slide } : { path };
-  const context = { messages, logger: silent, options, loss };
+  const context = { messages, logger: silentLogger, options, loss };
   const set = await collect(converter.read!(input, context));
   return { set, messages, loss };
 }
-
-const silent = {
-  level: 'silent' as const,
-  json: false,
-  error() {},
-  warn() {},
-  info() {},
-  verbose() {},
-  event() {},
-};
 
 /** Convert in-process; the loss report and messages come back. */
 export function convertFile(
