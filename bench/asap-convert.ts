@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measure, row } from './measure.js';
 
 /**
  * Throughput and peak memory of `slidepack convert <ASAP XML> --to canonical` (sax, streaming)
@@ -17,7 +17,6 @@ import { fileURLToPath } from 'node:url';
  */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(ROOT, 'bin', 'slidepack.js');
-const TIME = '/usr/bin/time';
 
 /** A small deterministic generator, so runs compare like with like. */
 function random(seed: number): () => number {
@@ -73,31 +72,6 @@ async function generate(path: string, megabytes: number): Promise<void> {
   await once(out, 'finish');
 }
 
-interface Run {
-  seconds: number;
-  peakMb: number;
-  failed?: string;
-}
-
-/** Run a command, timing it and taking its peak RSS (KiB) from /usr/bin/time. */
-async function measure(command: string, args: string[]): Promise<Run> {
-  const start = performance.now();
-  const child = spawn(TIME, ['-f', '%M', command, ...args], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  const [code] = (await once(child, 'close')) as [number];
-  const seconds = (performance.now() - start) / 1000;
-  const lines = stderr.trim().split('\n');
-  const run: Run = { seconds, peakMb: Number(lines.at(-1)) / 1024 };
-  if (code !== 0) run.failed = lines.slice(-6, -1).join(' ').slice(0, 200) || `exit ${code}`;
-  return run;
-}
-
 const XML2JS = `
 import { readFileSync } from 'node:fs';
 import xml2js from 'xml2js';
@@ -106,13 +80,6 @@ const doc = await xml2js.parseStringPromise(text);
 const list = doc.ASAP_Annotations.Annotations[0].Annotation;
 process.stderr.write(list.length + ' annotations\\n');
 `;
-
-function row(name: string, mb: number, run: Run): string {
-  const rate = run.failed ? '       -' : (mb / run.seconds).toFixed(1).padStart(8);
-  const status = run.failed ? `  FAILED: ${run.failed}` : '';
-  const seconds = run.seconds.toFixed(2).padStart(8);
-  return `${name.padEnd(34)} ${seconds} ${rate} ${run.peakMb.toFixed(0).padStart(8)}${status}`;
-}
 
 async function main(): Promise<void> {
   const megabytes = Number(process.argv[2] ?? 100) || 100;
@@ -124,9 +91,13 @@ async function main(): Promise<void> {
     const mb = (await stat(input)).size / 1e6;
     const output = join(dir, 'out.ndjson');
     const args = [CLI, 'convert', input, '--to', 'canonical', '-o', output, '--quiet'];
-    const sax = await measure(process.execPath, args);
-    const holes = await measure(process.execPath, [...args, '--exclusion-group', '_2']);
-    const parse = await measure(process.execPath, ['--input-type=module', '-e', XML2JS, input]);
+    const sax = await measure(process.execPath, args, ROOT);
+    const holes = await measure(process.execPath, [...args, '--exclusion-group', '_2'], ROOT);
+    const parse = await measure(
+      process.execPath,
+      ['--input-type=module', '-e', XML2JS, input],
+      ROOT,
+    );
     console.log(`input: ${mb.toFixed(1)} MB ASAP XML`);
     console.log(
       `${'run'.padEnd(34)} ${'seconds'.padStart(8)} ${'MB/s'.padStart(8)} ${'RSS MB'.padStart(8)}`,
