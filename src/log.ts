@@ -1,3 +1,5 @@
+import { formatMessage, type Message } from './messages.js';
+
 /**
  * A small logger: stdout is for data, everything here goes to stderr. Quiet by default shows
  * warnings and errors and one-line summaries; `--verbose` adds detail; `--json` switches
@@ -13,6 +15,8 @@ export interface Logger {
   /** A result line a person wants to see (summaries). */
   info(text: string): void;
   verbose(text: string): void;
+  /** A data problem, at the level its severity calls for (info only with --verbose). */
+  report(message: Message): void;
   /** A machine event; printed as NDJSON on stdout only in `--json` mode. */
   event(name: string, data: Record<string, unknown>): void;
 }
@@ -40,6 +44,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     warn: (text) => at('quiet') && err.write(`warning: ${text}\n`),
     info: (text) => at('normal') && err.write(`${text}\n`),
     verbose: (text) => at('verbose') && err.write(`${text}\n`),
+    report: (message) =>
+      at(message.severity === 'info' ? 'verbose' : 'quiet') &&
+      err.write(`${formatMessage(message)}\n`),
     event: (name, data) => {
       if (json) out.write(`${JSON.stringify({ event: name, ...data })}\n`);
     },

@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import type { AnnotationSet } from '../model/collect.js';
 import type { SplitUnit } from './types.js';
+import { seededRandom } from '../util/random.js';
 
 /** A request for `slidepack split`: group by unit, aim for the ratios, same seed same result. */
 export interface SplitPlan {
@@ -52,25 +53,13 @@ export function groupSlides(
   return [...groups.values()];
 }
 
-/** A small seeded generator (mulberry32), so a seed gives the same split on every machine. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Assign whole groups to splits. Groups are shuffled with the seed, then taken largest first,
  * each going to the split where it most reduces the gap to the target share of slides and of
  * every class: a greedy stratified split that keeps each patient (or case) in one split.
  */
 export function makeSplits(groups: SplitGroup[], plan: SplitPlan): Map<string, string[]> {
-  const rand = random(plan.seed);
+  const rand = seededRandom(plan.seed);
   const order = groups
     .map((g) => ({ g, key: rand() }))
     .sort((a, b) => a.key - b.key)

@@ -146,14 +146,14 @@ describe('placing a mask on an image', () => {
     // the 2 × 2 mask  1 0   (counts [0, 1, 3]) at x 1, y 1 on a 3 × 3 image sets pixel (1, 1):
     //                 0 0
     // column-major: c0 = 0 0 0, c1 = 0 1 0, c2 = 0 0 0 → [4, 1, 4]
-    const mask = { type: 'mask', x: 1, y: 1, width: 2, height: 2, counts: [0, 1, 3] } as const;
+    const mask = { type: 'mask' as const, x: 1, y: 1, width: 2, height: 2, counts: [0, 1, 3] };
     expect(maskToImageRle({ ...mask, order: 'column-major' }, 3, 3)).toEqual([4, 1, 4]);
   });
 
   it('should transpose a row-major mask', () => {
     // rows 0 1 / 0 0 (row-major counts [1, 1, 2]) at (0, 0) on a 2 × 2 image: pixel x 1, y 0;
     // column-major: c0 = 0 0, c1 = 1 0 → [2, 1, 1]
-    const mask = { type: 'mask', x: 0, y: 0, width: 2, height: 2, counts: [1, 1, 2] } as const;
+    const mask = { type: 'mask' as const, x: 0, y: 0, width: 2, height: 2, counts: [1, 1, 2] };
     expect(maskToImageRle({ ...mask, order: 'row-major' }, 2, 2)).toEqual([2, 1, 1]);
   });
 });

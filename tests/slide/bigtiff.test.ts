@@ -14,7 +14,7 @@ describe('slide info on a BigTIFF pyramid', () => {
       .toFile(path);
     const result = await runCli(['slide', 'info', '--json', path]);
     expect(result.code, result.stderr).toBe(0);
-    const [{ info }] = JSON.parse(result.stdout) as { info: SlideInfo }[];
+    const [{ info }] = JSON.parse(result.stdout) as [{ info: SlideInfo }];
     expect(info).toMatchObject({ format: 'generic-tiff', bigTiff: true, compression: 'jpeg' });
 
     const props = spawnSync('openslide-show-properties', [path], { encoding: 'utf8' }).stdout;

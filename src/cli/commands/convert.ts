@@ -2,7 +2,6 @@ import { writeFile } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
 import { convert } from '../../convert.js';
 import { converters, formatIds } from '../../formats.js';
-import { formatMessage } from '../../messages.js';
 import { type GlobalArgs, loggerFor, printJson } from '../context.js';
 
 interface ConvertArgs extends GlobalArgs {
@@ -60,10 +59,7 @@ async function handler(args: ConvertArgs): Promise<void> {
     logger,
   });
   if (args.report) await writeFile(args.report, `${JSON.stringify(result.loss, null, 2)}\n`);
-  for (const message of result.messages.list) {
-    if (message.severity === 'warning') logger.warn(formatMessage(message));
-    else if (message.severity === 'info') logger.verbose(formatMessage(message));
-  }
+  for (const message of result.messages.list) logger.report(message);
   logger.info(result.loss.summary());
   if (args.json && args.output && args.output !== '-') {
     printJson({

@@ -18,7 +18,7 @@ async function handler(args: DatasheetArgs): Promise<void> {
     ...(args.check ? { check: true } : {}),
     messages,
   });
-  for (const m of messages.list) if (m.severity === 'warning') logger.warn(formatMessage(m));
+  for (const m of messages.list) if (m.severity === 'warning') logger.report(m);
   if (args.json) return printJson({ ok: true, written: result.written, messages: messages.list });
   printLines(result.written);
   logger.info(

@@ -22,8 +22,7 @@ async function handler(args: InitArgs): Promise<void> {
   const messages = new Messages();
   const result = await scaffoldDescriptor(args.folder, target, messages);
   for (const m of messages.list) {
-    if (m.severity === 'info') logger.verbose(formatMessage(m));
-    else logger.warn(formatMessage(m));
+    logger.report(m);
   }
   const out = await openOutput(target);
   await out.write(result.text);

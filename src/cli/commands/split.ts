@@ -42,7 +42,7 @@ async function handler(args: SplitArgs): Promise<void> {
       messages.list.filter((m) => m.severity === 'error'),
     );
   }
-  for (const m of messages.list) logger.warn(formatMessage(m));
+  for (const m of messages.list) logger.report(m);
   if (args.json) return printJson({ ok: true, written: !args.dryRun, ...summary });
   printLines(
     summary.splits.map(
