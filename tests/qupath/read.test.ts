@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { qupathGeojson } from '../../converters/qupath-geojson/index.js';
-import { silentLogger } from '../../src/log.js';
-import { Messages } from '../../src/messages.js';
-import { collect } from '../../src/model/collect.js';
 import { local } from '../helpers.js';
-
-/** Read one hand-made file; every message is returned so tests can assert there were none. */
-export async function readFile(path: string, slide?: string) {
-  const messages = new Messages();
-  const input = slide ? { path, slide } : { path };
-  const set = await collect(
-    qupathGeojson.read!(input, { messages, logger: silentLogger, options: {} }),
-  );
-  return { set, messages: messages.list };
-}
+import { readFile } from './read-file.js';
 
 function object(set: Awaited<ReturnType<typeof readFile>>['set'], id: string) {
   const found = set.objects.find((o) => o.id === id);
