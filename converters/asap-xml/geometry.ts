@@ -119,6 +119,13 @@ export function toGeometry(
   }
   switch (type) {
     case 'Dot':
+      if (points.length > 1) {
+        env.messages.warn('asap/dot-points', `a Dot with ${points.length} coordinates`, {
+          file: env.file,
+          place: `line ${raw.line}`,
+          expected: 'one coordinate (the first is used, as ASAP draws it)',
+        });
+      }
       return { type: 'point', coordinates: points[0]! };
     case 'PointSet':
       return { type: 'multipoint', coordinates: points };

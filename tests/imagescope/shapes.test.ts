@@ -1,7 +1,9 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareSets } from '../../src/model/compare.js';
-import { local, tempDir } from '../helpers.js';
+import { local, runCli, tempDir } from '../helpers.js';
 import { convertFile, pythonCount, readSet } from '../xml/helpers.js';
 
 const SHAPES = local('imagescope', 'shapes.xml');
@@ -77,5 +79,36 @@ describe('ImageScope regions', () => {
     expect(pythonCount(out, 'Region')).toBe(8);
     const again = await readSet('imagescope-xml', out, {}, 'shapes');
     expect(compareSets(first.set, again.set)).toEqual([]);
+  });
+});
+
+describe('ImageScope bad input', () => {
+  async function variant(from: string, to: string): Promise<string> {
+    const path = join(await tempDir(), 'bad.xml');
+    await writeFile(path, readFileSync(SHAPES, 'utf8').replace(from, to));
+    return path;
+  }
+
+  it('should refuse a vertex that is not a number, naming its line, and write nothing', async () => {
+    const input = await variant('<Vertex X="1000" Y="0" Z="0"/>', '<Vertex X="1e" Y="0" Z="0"/>');
+    const out = join(await tempDir(), 'out.xml');
+    const r = await runCli(['convert', input, '--to', 'imagescope-xml', '-o', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/bad\.xml \(line 10\).*X is not a number/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('should name the line and column of malformed XML', async () => {
+    const input = await variant('</Regions>\n\t\t<Plots/>', '<Plots/>');
+    const r = await runCli(['convert', input, '--to', 'canonical', '-o', '-']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/bad\.xml \(line \d+, column \d+\): not well-formed XML/);
+  });
+
+  it('should warn about an unknown region type and read the region as a polygon', async () => {
+    const input = await variant('<Region Id="1" Type="0"', '<Region Id="1" Type="9"');
+    const { set, messages } = await readSet('imagescope-xml', input);
+    expect(messages.list.map((m) => m.ruleId)).toEqual(['imagescope/unknown-region-type']);
+    expect(set.objects[0]!.geometry?.type).toBe('polygon');
   });
 });
