@@ -123,7 +123,7 @@ export function toGeometry(
         env.messages.warn('asap/dot-points', `a Dot with ${points.length} coordinates`, {
           file: env.file,
           place: `line ${raw.line}`,
-          expected: 'one coordinate (the first is used, as ASAP draws it)',
+          expected: 'one coordinate; the first one is used',
         });
       }
       return { type: 'point', coordinates: points[0]! };
