@@ -148,6 +148,20 @@ function mergeHeaders(headers: (CanonicalRecord | undefined)[], readers: Reader[
   return merged;
 }
 
+/**
+ * The slide a one-slide-per-file annotation file belongs to, among known slide file names: the
+ * one whose name without extension equals the annotation file's (`case1.geojson` → `case1.svs`).
+ */
+export function slideForFile(path: string, slideNames: Iterable<string>): string | undefined {
+  const stem = stemOf(basename(path));
+  for (const name of slideNames) if (stemOf(name) === stem) return name;
+  return undefined;
+}
+
+function stemOf(name: string): string {
+  return name.replace(/\.(ome\.tiff?|[^.]+)$/i, '').toLowerCase();
+}
+
 function prefixObject(object: AnnotationObject, n: number): AnnotationObject {
   const copy = { ...object, id: `${n}/${object.id}` };
   if (object.parent) copy.parent = `${n}/${object.parent}`;

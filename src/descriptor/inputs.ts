@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { ConvertContext, Converter } from '../converter.js';
-import { mergeInputs } from '../convert.js';
+import { mergeInputs, slideForFile } from '../convert.js';
 import { requireFormat } from '../detect.js';
 import { InputError } from '../errors.js';
 import { findConverter } from '../formats.js';
@@ -52,17 +52,18 @@ export async function readDatasetInputs(
     if (entry.same_objects_as) copies.push({ entry, converter, path });
     else primary.push({ converter, path });
   }
-  const set = await readSet(primary, context);
+  const slideFiles = await listSlideFiles(loaded);
+  const slideNames = slideFiles.map((path) => basename(path));
+  const set = await readSet(primary, context, slideNames);
   const dataLicenses = findLicenses(
     set,
     primary.map((p) => p.path),
   );
   for (const copy of copies) {
-    const copySet = await readSet([copy], context);
+    const copySet = await readSet([copy], context, slideNames);
     dataLicenses.push(...findLicenses(copySet, [copy.path]));
     compareCopy(set, copySet, copy.entry, loaded, messages);
   }
-  const slideFiles = await listSlideFiles(loaded);
   const slides = await readSlides(slideFiles, messages);
   return { set, slides, annotationFiles, slideFiles, dataLicenses };
 }
@@ -78,16 +79,23 @@ async function converterFor(entry: AnnotationFileEntry, path: string): Promise<C
   return converter;
 }
 
-/** Read and merge annotation files through the converter registry into one set. */
+/**
+ * Read and merge annotation files through the converter registry into one set. A file of a
+ * one-slide-per-file format is bound to the slide file of the same name, when there is one.
+ */
 export async function readSet(
   inputs: { converter: Converter; path: string }[],
   context: ConvertContext,
+  slideNames: string[] = [],
 ): Promise<AnnotationSet> {
-  const readers = inputs.map(({ converter, path }) => ({
-    converter,
-    path,
-    stream: converter.read!({ path }, context),
-  }));
+  const readers = inputs.map(({ converter, path }) => {
+    const slide = converter.format.multiSlide ? undefined : slideForFile(path, slideNames);
+    return {
+      converter,
+      path,
+      stream: converter.read!(slide ? { path, slide } : { path }, context),
+    };
+  });
   return collect(mergeInputs(readers, { inputs: inputs.map((i) => i.path) }, context));
 }
 

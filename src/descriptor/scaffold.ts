@@ -39,12 +39,13 @@ export async function scaffoldDescriptor(
   const found = await discoverDataset(folder);
   for (const m of found.messages.list) messages.add(m);
   const context: ConvertContext = { messages, logger: silentLogger, options: {} };
+  const slideNames = found.slides.map((path) => basename(path));
   const files: ReadFile[] = [];
   for (const { path, converter } of found.annotations) {
     files.push({
       path,
       format: converter.format.id,
-      set: await readSet([{ converter, path }], context),
+      set: await readSet([{ converter, path }], context, slideNames),
     });
   }
   const { primary, copies } = pairCopies(files);
@@ -52,6 +53,7 @@ export async function scaffoldDescriptor(
     ? await readSet(
         primary.map((f) => ({ converter: converterOf(found, f.path), path: f.path })),
         context,
+        slideNames,
       )
     : undefined;
   const slides = await readSlides(found.slides, messages);
