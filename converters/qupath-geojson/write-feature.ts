@@ -16,8 +16,12 @@ import { isLegacyId, LEGACY_IDS, type LegacyId } from './version.js';
 export const QUPATH_VERSIONS = ['0.2', '0.3', '0.4', '0.5', '0.6'] as const;
 export type QupathVersion = (typeof QUPATH_VERSIONS)[number];
 
-/** Metadata key for one annotator's label: `label: <annotator id>` → class id (empty if none). */
+/**
+ * Per-annotator labels go into metadata as `label: <annotator id>` → class id, several votes of
+ * one annotator joined by "; ", and a vote without a class written as "(no class)".
+ */
 export const LABEL_KEY_PREFIX = 'label: ';
+export const NO_CLASS = '(no class)';
 
 const LEGACY_NAMES = Object.fromEntries(
   Object.entries(LEGACY_IDS).map(([name, kind]) => [kind, name]),
@@ -153,7 +157,7 @@ export class FeatureBuilder {
       const votes = new Map<string, string[]>();
       for (const label of o.labels) {
         const key = `${LABEL_KEY_PREFIX}${label.annotator}`;
-        votes.set(key, [...(votes.get(key) ?? []), label.class ?? '']);
+        votes.set(key, [...(votes.get(key) ?? []), label.class ?? NO_CLASS]);
       }
       for (const [key, classes] of votes) out[key] ??= classes.join('; ');
     }
