@@ -38,7 +38,9 @@ interface DonePart {
  * Upload a large file in parts, resuming an earlier upload of it when the journal knows one:
  * parts already on the store whose size and MD5 (the part ETag) match the local bytes are
  * kept; every new part is sent with Content-MD5 (and SHA-256 where the store takes it) and its
- * returned ETag checked. Returns the object's expected ETag.
+ * returned ETag checked. Parts are read in order so the file's SHA-256 is computed from the
+ * very bytes sent; a file that no longer matches its manifest is never completed. Returns the
+ * object's expected ETag.
  */
 export async function uploadMultipart(
   target: MultipartTarget,
@@ -49,10 +51,30 @@ export async function uploadMultipart(
   const count = Math.ceil(file.size / PART_SIZE);
   const handle = await open(file.path, 'r');
   try {
-    const jobs = Array.from({ length: count }, (_, i) =>
-      partLimit.run(() => sendPart(target, handle, file, uploadId, i + 1, existing, hooks)),
-    );
+    const whole = createHash('sha256');
+    const jobs: Promise<DonePart>[] = [];
+    let failed = false;
+    for (let n = 1; n <= count && !failed; n++) {
+      const release = await partLimit.acquire();
+      const body = await readPart(handle, file, n).catch((error) => {
+        release();
+        throw error;
+      });
+      whole.update(body);
+      const job = sendPart(target, body, uploadId, n, existing, hooks).finally(release);
+      job.catch(() => {
+        failed = true;
+      });
+      jobs.push(job);
+    }
     const parts = await Promise.all(jobs);
+    if (whole.digest('hex') !== file.sha256) {
+      await abort(target, uploadId);
+      throw new PublishError(
+        `${file.path} changed since the release was built (hash mismatch)`,
+        'BadDigest',
+      );
+    }
     await target.guard();
     await target.client.send(
       new CompleteMultipartUploadCommand({
@@ -118,24 +140,30 @@ async function listParts(target: MultipartTarget, uploadId: string) {
   return parts;
 }
 
-// LIMITATION: a file changed between publish's hash check and the reading of its parts is not
-// caught for multipart uploads (parts are checked in transit, not against the manifest hash).
-async function sendPart(
-  target: MultipartTarget,
+async function readPart(
   handle: Awaited<ReturnType<typeof open>>,
   file: LocalFile,
+  number: number,
+): Promise<Buffer> {
+  const offset = (number - 1) * PART_SIZE;
+  const length = Math.min(PART_SIZE, file.size - offset);
+  const body = Buffer.allocUnsafe(length);
+  const { bytesRead } = await handle.read(body, 0, length, offset);
+  if (bytesRead !== length) {
+    throw new PublishError(`${file.path} is shorter than the manifest says`, 'BadDigest');
+  }
+  return body;
+}
+
+async function sendPart(
+  target: MultipartTarget,
+  body: Buffer,
   uploadId: string,
   number: number,
   existing: Map<number, { etag: string; size: number }>,
   hooks: UploadHooks,
 ): Promise<DonePart> {
-  const offset = (number - 1) * PART_SIZE;
-  const length = Math.min(PART_SIZE, file.size - offset);
-  const body = Buffer.allocUnsafe(length);
-  const { bytesRead } = await handle.read(body, 0, length, offset);
-  if (bytesRead !== length)
-    throw new PublishError(`${file.path} is shorter than the manifest says`);
-
+  const length = body.length;
   const md5 = createHash('md5').update(body).digest();
   const digest = createHash('sha256').update(body).digest();
   const sha = target.sha256Checksums ? digest.toString('base64') : undefined;

@@ -1,6 +1,7 @@
 import { PublishError } from '../errors.js';
 import { type Logger, silentLogger } from '../log.js';
 import { Journal } from './journal.js';
+import { PART_SIZE } from './multipart.js';
 import { INDEX_KEY, keyFor, LATEST_KEY, manifestKey, objectKey, releasePrefix } from './layout.js';
 import { eachLimited } from './limit.js';
 import { checkRelease, type LocalRelease, loadRelease } from './local.js';
@@ -54,7 +55,7 @@ export async function publishRelease(options: PublishOptions): Promise<PublishRe
   const store = options.store ?? openStore(options.to, options.s3);
 
   const checking = new Progress('checking', totalSize(release.files), release.files.length, logger);
-  await checkRelease(release, (bytes) => checking.add(bytes));
+  await checkRelease(release, (bytes) => checking.add(bytes), PART_SIZE);
   checking.finish();
 
   const capabilities = await store.probe();

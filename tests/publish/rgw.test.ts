@@ -287,3 +287,29 @@ describe.skipIf(!rgw)('publishing to radosgw', () => {
     expect((await snapshot(rgwClient(rgw!), bucket)).size).toBe(0);
   });
 });
+
+describe.skipIf(!rgw)('publishing a large file that changed after the build', () => {
+  it('should abort its multipart upload and publish no release', async () => {
+    const { dir } = await buildFixtureRelease('1.0.0', { extraSlideBytes: 40 << 20 });
+    const slide = join(dir, 'data', 'slides', 'big.tiff');
+    const handle = await import('node:fs/promises').then((fs) => fs.open(slide, 'r+'));
+    await handle.write(Buffer.from('changed'), 0, 7, 30 << 20);
+    await handle.close();
+    const bucket = await newBucket(rgw!);
+    const run = await runCli(
+      ['publish', dir, '--to', `s3://${bucket}/set`, '--endpoint', rgw!.endpoint],
+      {
+        env: rgwEnv(rgw!),
+      },
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/big\.tiff changed since the release was built \(hash mismatch\)/);
+    // Other files may have gone up, but no release is visible and the slide was never completed.
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    const big = manifest.files.find((f) => f.path.endsWith('big.tiff'))!;
+    const keys = [...(await snapshot(rgwClient(rgw!), bucket)).keys()];
+    expect(keys).not.toContain('set/releases/1.0.0/manifest.json');
+    expect(keys).not.toContain('set/latest.json');
+    expect(keys).not.toContain(`set/objects/sha256/${big.sha256}`);
+  });
+});
