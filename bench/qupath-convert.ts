@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { once } from 'node:events';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { seededRandom } from '../src/util/random.js';
 
 /**
  * Throughput and peak memory of `slidepack convert <QuPath cells> --to canonical` beside
@@ -23,18 +24,6 @@ const TIME = '/usr/bin/time';
 const MEASUREMENTS = Array.from({ length: 40 }, (_, i) =>
   i < 20 ? `Cell: Channel ${i} mean` : `Nucleus: Channel ${i - 20} std dev`,
 );
-
-/** A small deterministic generator, so runs compare like with like. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function uuid(next: () => number): string {
   const hex = Array.from({ length: 32 }, () => Math.floor(next() * 16).toString(16)).join('');
@@ -81,7 +70,7 @@ function cell(next: () => number, i: number): string {
 /** Write a synthetic QuPath cell export of `cells` cells (about 2.5 KB each). */
 export async function generate(path: string, cells: number): Promise<void> {
   const out = createWriteStream(path, { highWaterMark: 1 << 20 });
-  const next = random(cells);
+  const next = seededRandom(cells);
   const batch: string[] = [];
   out.write('{"type":"FeatureCollection","features":[\n');
   for (let i = 0; i < cells; i++) {
