@@ -1,4 +1,4 @@
-import type { AnnotationClass, Color } from '../../src/model/types.js';
+import type { AnnotationClass, CanonicalRecord, Color } from '../../src/model/types.js';
 import { isObject, type Report } from './geometry.js';
 
 /**
@@ -172,4 +172,39 @@ export function classRecord(path: string[], color: Color | undefined): Annotatio
   const record: AnnotationClass = { type: 'class', id, name: id, path };
   if (color) record.color = color;
   return record;
+}
+
+/** Class records, each emitted once before the first object that uses it. */
+export class ClassRegistry {
+  private readonly classes = new Map<string, AnnotationClass>();
+
+  /**
+   * The class id for a read classification; new classes (and 0.2/0.3 parent classes) go to
+   * `out`, and a per-object colour that differs from the class's is kept in `extras`.
+   */
+  register(read: ReadClass, out: CanonicalRecord[], extras: Record<string, unknown>): string {
+    for (const level of [...read.ancestors, { path: read.path, color: read.color }]) {
+      const id = classId(level.path);
+      if (this.classes.has(id)) continue;
+      const record = classRecord(level.path, level.color);
+      this.classes.set(id, record);
+      out.push(record);
+    }
+    const id = classId(read.path);
+    const known = this.classes.get(id)!.color;
+    if (read.color && !sameSpelling(known, read.color)) extras.classColor = read.color;
+    return id;
+  }
+}
+
+/** Same channels and the same source spelling, without serialising for every object. */
+function sameSpelling(a: Color | undefined, b: Color): boolean {
+  if (!a || a.rgba.some((v, i) => v !== b.rgba[i])) return false;
+  const x = a.source;
+  const y = b.source;
+  if (!x || !y) return x === y;
+  if (x.form !== y.form) return false;
+  if (!Array.isArray(x.value) || !Array.isArray(y.value)) return x.value === y.value;
+  const yv = y.value;
+  return x.value.length === yv.length && x.value.every((v, i) => v === yv[i]);
 }

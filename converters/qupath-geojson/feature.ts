@@ -1,18 +1,6 @@
 import type { Messages, Severity } from '../../src/messages.js';
-import type {
-  AnnotationClass,
-  AnnotationObject,
-  CanonicalRecord,
-  Color,
-  ObjectKind,
-} from '../../src/model/types.js';
-import {
-  classId,
-  classRecord,
-  type ReadClass,
-  readClassification,
-  readColor,
-} from './classification.js';
+import type { AnnotationObject, CanonicalRecord, ObjectKind } from '../../src/model/types.js';
+import { ClassRegistry, readClassification, readColor } from './classification.js';
 import { GEOMETRY_TYPES, isObject, type Report, readGeometry, unknownMembers } from './geometry.js';
 import { readMeasurements, readMetadata } from './properties.js';
 import { isLegacyId, isUuid, LEGACY_IDS, noSignals } from './version.js';
@@ -61,7 +49,7 @@ const OBJECT_TYPES: Record<string, ObjectKind> = {
  */
 export class FeatureReader {
   readonly signals = noSignals();
-  private readonly classes = new Map<string, AnnotationClass>();
+  private readonly classes = new ClassRegistry();
   /** Non-UUID ids seen so far; UUIDs are unique by construction and are not remembered. */
   private readonly plainIds = new Set<string>();
 
@@ -175,7 +163,7 @@ export class FeatureReader {
         this.signals,
       );
       if (refused) return false;
-      if (read) object.class = this.registerClass(read, out, extras);
+      if (read) object.class = this.classes.register(read, out, extras);
     }
     if (props.isLocked === true) object.flags = { locked: true };
     if (props.isMissing === true) object.flags = { ...object.flags, missing: true };
@@ -203,21 +191,6 @@ export class FeatureReader {
       );
     }
     return {};
-  }
-
-  /** Emit the class (and 0.2/0.3 parent classes) once; note a per-object colour that differs. */
-  private registerClass(read: ReadClass, out: CanonicalRecord[], extras: Record<string, unknown>) {
-    for (const level of [...read.ancestors, { path: read.path, color: read.color }]) {
-      const id = classId(level.path);
-      if (this.classes.has(id)) continue;
-      const record = classRecord(level.path, level.color);
-      this.classes.set(id, record);
-      out.push(record);
-    }
-    const id = classId(read.path);
-    const known = this.classes.get(id)!.color;
-    if (read.color && !sameSpelling(known, read.color)) extras.classColor = read.color;
-    return id;
   }
 
   private readChildren(
@@ -308,18 +281,6 @@ function hasKeys(value: object): boolean {
 
 function nested(place: FeaturePlace, at: string, i: number): FeaturePlace {
   return { ...place, at, fallbackId: `${place.fallbackId}.${i}` };
-}
-
-/** Same channels and the same source spelling, without serialising for every object. */
-function sameSpelling(a: Color | undefined, b: Color): boolean {
-  if (!a || a.rgba.some((v, i) => v !== b.rgba[i])) return false;
-  const x = a.source;
-  const y = b.source;
-  if (!x || !y) return x === y;
-  if (x.form !== y.form) return false;
-  if (!Array.isArray(x.value) || !Array.isArray(y.value)) return x.value === y.value;
-  const yv = y.value;
-  return x.value.length === yv.length && x.value.every((v, i) => v === yv[i]);
 }
 
 function show(value: unknown): string {
