@@ -70,6 +70,36 @@ export async function convert(request: ConvertRequest): Promise<ConvertResult> {
   return { loss, messages: context.messages, outputs: sink.outputs() };
 }
 
+/**
+ * Write a record stream that is already in memory or made by code (not read from files) to a
+ * format, with the same sinks, deleted-object rule and loss report as {@link convert}.
+ */
+export async function writeRecords(
+  records: RecordStream,
+  request: Pick<ConvertRequest, 'to' | 'output' | 'includeDeleted' | 'options' | 'logger'>,
+): Promise<LossReport> {
+  const target = resolveTarget(request.to);
+  const messages = new Messages();
+  const loss = new LossReport(target.format.id);
+  const context: WriteContext = {
+    messages,
+    logger: request.logger ?? silentLogger,
+    options: request.options ?? {},
+    loss,
+  };
+  const sink = await openSink(target, request.output ?? '-', context);
+  try {
+    for await (const record of records) {
+      await routeRecord(record, sink, target, { inputs: [], ...request }, loss);
+    }
+    await finishOrAbort(sink, loss, messages, false);
+  } catch (error) {
+    await sink.abort();
+    throw error;
+  }
+  return loss;
+}
+
 function resolveTarget(id: string): Converter {
   const target = findConverter(id);
   if (!target?.createWriter) {

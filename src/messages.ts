@@ -66,7 +66,8 @@ export type Where = Pick<Message, 'file' | 'place' | 'expected' | 'actual'>;
 
 /** One line for a terminal: `file (place): severity message [rule]`. */
 export function formatMessage(m: Message): string {
-  const where = m.file ? `${m.file}${m.place ? ` (${m.place})` : ''}: ` : '';
+  const place = m.place ? `(${m.place})` : '';
+  const where = m.file || place ? `${[m.file, place].filter(Boolean).join(' ')}: ` : '';
   const detail = [
     m.expected === undefined ? '' : `expected ${m.expected}`,
     m.actual === undefined ? '' : `got ${m.actual}`,

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { BatchedInsert, type InsertSpec, insertSql, UidCounter, type Value } from './batch.js';
+import { writeTime } from '../../src/util/uuid.js';
 import {
   createStatements,
   randomColor,
@@ -91,12 +92,14 @@ export class SlideRunnerTables {
   private readonly single: Record<keyof typeof TABLES, Database.Statement>;
   private readonly annotationUids = new UidCounter();
   private readonly labelUids = new UidCounter();
+  /** Stamped where the data has no time, so the same data gives the same file. */
+  readonly writeTime = writeTime();
 
   constructor(path: string) {
     this.db = new Database(path);
     for (const pragma of WRITE_PRAGMAS) this.db.exec(pragma);
     registerSlideRunnerFunctions(this.db);
-    for (const sql of createStatements(Date.now() / 1000)) this.db.exec(sql);
+    for (const sql of createStatements(this.writeTime)) this.db.exec(sql);
     this.db.exec('BEGIN');
     this.single = Object.fromEntries(
       Object.entries(INSERT).map(([name, sql]) => [name, this.db.prepare(sql)]),

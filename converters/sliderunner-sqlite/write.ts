@@ -2,6 +2,7 @@ import type { RecordWriter, WriteContext, WriteTarget } from '../../src/converte
 import { UsageError } from '../../src/errors.js';
 import { AtomicFile } from '../../src/io/atomic.js';
 import { toHex } from '../../src/model/color.js';
+import { nameBasedUuid, writeTime } from '../../src/util/uuid.js';
 import type {
   AnnotationClass,
   AnnotationObject,
@@ -131,8 +132,9 @@ class SlideRunnerWriter {
     for (const [n, part] of parts.entries()) {
       const uid = this.tables.addAnnotation(n === 0 ? fromSource : null, [
         slide,
-        n === 0 ? text(ownExtras(object.extras).guid) : null,
-        object.modified ?? null,
+        (n === 0 ? text(ownExtras(object.extras).guid) : null) ??
+          nameBasedUuid(`${object.slide}/${object.id}/${n}`),
+        object.modified ?? this.tables.writeTime,
         object.flags?.deleted ? 1 : 0,
         part.type,
         object.class ? this.classUid(object.class) : 0,

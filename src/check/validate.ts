@@ -79,7 +79,9 @@ export function validateSet(set: AnnotationSet, options: ValidateOptions = {}): 
       ...(place ? { place } : {}),
     });
   };
-  const format = options.format ?? set.dataset?.sources[0]?.format;
+  // A set merged from several files has no one source format to hold its rings to.
+  const sources = set.dataset?.sources ?? [];
+  const format = options.format ?? (sources.length === 1 ? sources[0]?.format : undefined);
 
   if (set.objects.length === 0) add('file/no-objects', 'the file holds no annotation objects');
   checkObjects(set, format, options.slides, add);

@@ -128,7 +128,7 @@ async function alreadyPublished(store: Store, release: LocalRelease): Promise<bo
   if (await pointersDone(store, version, release.releaseId)) {
     throw new PublishError(
       `${store.url}: version ${version} is already published (release id ${release.releaseId}); nothing to do`,
-      'AlreadyPublished',
+      'AlreadyPublishedIdentical',
       manifestKey(version),
     );
   }

@@ -1,6 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { formatMessage } from '../../messages.js';
 import { buildRelease } from '../../release/build.js';
+import { releaseRunCommand } from './release-run.js';
 import { type GlobalArgs, loggerFor, printJson } from '../context.js';
 
 interface BuildArgs extends GlobalArgs {
@@ -88,18 +89,18 @@ export const releaseBuildCommand: CommandModule<GlobalArgs, BuildArgs> = {
 
 /** Sub-commands of `release`; a default `release <folder>` can be added to this list. */
 // biome-ignore lint/suspicious/noExplicitAny: yargs command modules differ in their argument types
-export const releaseSubcommands: CommandModule<any, any>[] = [releaseBuildCommand];
+export const releaseSubcommands: CommandModule<any, any>[] = [
+  releaseBuildCommand,
+  releaseRunCommand,
+];
 
 export const releaseCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'release',
-  describe: 'build versioned releases of a data set',
+  describe: 'check, document, build and publish a dataset folder (release <folder>), or build only',
   builder: (yargs) => {
     let parser = yargs;
     for (const command of releaseSubcommands) parser = parser.command(command);
-    return parser.demandCommand(
-      1,
-      'name a release sub-command, e.g. release build',
-    ) as Argv<GlobalArgs>;
+    return parser as Argv<GlobalArgs>;
   },
   handler: () => undefined,
 };
