@@ -31,12 +31,7 @@ export function readMeasurements(
   }
   if (isObject(value)) {
     signals.measurementMap = true;
-    const values: Record<string, number> = {};
-    for (const key in value) {
-      const n = read(value[key], `${at}/measurements`, key);
-      if (n !== undefined) values[key] = n;
-    }
-    return { values };
+    return { values: fromMap(value, `${at}/measurements`, read) };
   }
   if (value !== undefined && value !== null) {
     warn(
@@ -51,6 +46,22 @@ export function readMeasurements(
 
 /** Read one value; `base` and `key` make its JSON pointer, built only for a wrong value. */
 type ReadValue = (value: unknown, base: string, key: string) => number | undefined;
+
+/**
+ * The parsed map itself becomes the canonical one: only values that are not plain numbers
+ * ("NaN" strings, nulls, junk) are touched. Copying 40 values for each of a million cells
+ * cost more than reading them.
+ */
+function fromMap(map: Record<string, unknown>, at: string, read: ReadValue) {
+  for (const key in map) {
+    const v = map[key];
+    if (typeof v === 'number') continue;
+    const n = read(v, at, key);
+    if (n === undefined) delete map[key];
+    else map[key] = n;
+  }
+  return map as Record<string, number>;
+}
 
 function fromList(items: unknown[], at: string, warn: Report, read: ReadValue) {
   const values: Record<string, number> = {};
