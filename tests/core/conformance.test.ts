@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { canonicalFormat } from '../../converters/canonical/format.js';
 import type { Capabilities, Converter } from '../../src/converter.js';
 import { detectFormat, readHead } from '../../src/detect.js';
 import { converters } from '../../src/formats.js';
@@ -13,17 +14,8 @@ const SAMPLES: Record<string, string> = {
   'qupath-geojson': local('qupath', 'v04-uuid-ellipse.geojson'),
 };
 
-const GEOMETRIES = new Set([
-  'point',
-  'multipoint',
-  'line',
-  'polygon',
-  'multipolygon',
-  'rectangle',
-  'ellipse',
-  'spline',
-  'mask',
-]);
+/** Every canonical geometry type: the canonical form holds them all. */
+const GEOMETRIES = new Set<string>(canonicalFormat.capabilities.geometries);
 
 const CAPABILITY_TYPES: Record<keyof Capabilities, string> = {
   geometries: 'object',
