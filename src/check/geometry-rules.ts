@@ -127,7 +127,7 @@ function checkPolygon(rings: Ring[], closed: boolean | undefined, format?: strin
   if (hit) {
     findings.push({
       ruleId: 'geometry/self-intersection',
-      severity: 'error',
+      severity: 'warning',
       message: `edges cross or touch at (${hit.map((v) => Math.round(v * 100) / 100).join(', ')})`,
     });
   }

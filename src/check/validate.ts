@@ -26,7 +26,12 @@ export const RULES: Record<string, { severity: Message['severity']; describe: st
     severity: 'error',
     describe: 'a polygon, rectangle or ellipse with no area',
   },
-  'geometry/self-intersection': { severity: 'error', describe: 'polygon edges cross or touch' },
+  'geometry/self-intersection': {
+    // A warning, not an error: hand-drawn regions often touch themselves, and every format and
+    // rasteriser here still reads them; QuPath 0.6 may refuse them on import.
+    severity: 'warning',
+    describe: 'polygon edges cross or touch',
+  },
   'geometry/unclosed-ring': {
     severity: 'warning',
     describe: 'a GeoJSON ring is not closed (fixable)',
@@ -106,7 +111,7 @@ function checkObjects(
     if (!slide) add('slide/undeclared', `slide "${object.slide}" is not declared`, place(object));
     if (!object.geometry) continue;
     for (const f of checkGeometry(object.geometry, format)) {
-      add(f.ruleId, f.message, place(object), f.severity);
+      add(f.ruleId, f.message, place(object));
     }
     checkBounds(object, slide, slides, add);
   }

@@ -365,6 +365,12 @@ function licenseLine(id: string | undefined): string {
   return `${id}${entry ? ` (${entry.name})` : ''}${terms ? `: ${terms}` : ''}`;
 }
 
+/** Slides the labels refer to but the release does not carry, and where to get them. */
+function externalSlides(d: Descriptor): string | undefined {
+  const external = d.files?.external_slides;
+  return external && `${external.slides.join(', ')}, from ${external.source}`;
+}
+
 function distribution(d: Descriptor, facts: DatasheetFacts): Section {
   const x = d.distribution ?? {};
   const blocks: Block[] = [
@@ -396,6 +402,7 @@ function distribution(d: Descriptor, facts: DatasheetFacts): Section {
       ['Access instructions', x.access_instructions],
       ['Terms of use', x.terms_of_use],
       ['Distribution URLs', x.distribution_urls],
+      ['Slides not in this release', externalSlides(d)],
       ['Checksums manifest', x.checksums_manifest],
       ['File layout', x.file_layout],
     ]),

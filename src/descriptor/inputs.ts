@@ -62,7 +62,13 @@ export async function readDatasetInputs(
   for (const copy of copies) {
     const copySet = await readSet([copy], context, slideNames);
     dataLicenses.push(...findLicenses(copySet, [copy.path]));
-    compareCopy(set, copySet, copy.entry, loaded, messages);
+    // Compared with the one file it copies, not with everything else the descriptor lists.
+    const original = primary.find(
+      (p) => p.path === resolve(loaded.dir, copy.entry.same_objects_as!),
+    );
+    const originalSet =
+      original && primary.length > 1 ? await readSet([original], context, slideNames) : set;
+    compareCopy(originalSet, copySet, copy.entry, loaded, messages);
   }
   const slides = await readSlides(slideFiles, messages);
   return { set, slides, annotationFiles, slideFiles, dataLicenses };

@@ -86,7 +86,12 @@ export interface Descriptor {
     homepage?: string;
     keywords?: string[];
   };
-  files?: { slides?: string | string[]; annotations?: (string | AnnotationFileEntry)[] };
+  files?: {
+    slides?: string | string[];
+    annotations?: (string | AnnotationFileEntry)[];
+    /** Slides the annotations refer to that the release does not carry. */
+    external_slides?: { slides: string[]; source: string };
+  };
   subjects?: Record<string, SubjectInfo>;
   composition?: {
     instance_unit?: string;

@@ -6,6 +6,7 @@ import { validateSet } from '../check/validate.js';
 import { writeReleaseDocuments } from '../datasheet/release.js';
 import { type DatasetInputs, readDatasetInputs } from '../descriptor/inputs.js';
 import { type LoadedDescriptor, loadDescriptor } from '../descriptor/load.js';
+import { globToRegExp } from '../descriptor/glob.js';
 import { resolveSplits, subjectOf } from '../descriptor/splits.js';
 import { writeRecords } from '../convert.js';
 import { DataError, PublishError } from '../errors.js';
@@ -142,14 +143,17 @@ function checkInputs(
       place: relative(found.root, loaded.path),
     });
   }
+  const elsewhere = externalSlides(loaded);
   const missing = new Set<string>();
   for (const object of inputs.set.objects) {
-    if (!inputs.slides.has(object.slide)) missing.add(object.slide);
+    if (inputs.slides.has(object.slide) || missing.has(object.slide)) continue;
+    if (!elsewhere(object.slide)) missing.add(object.slide);
   }
   for (const slide of missing) {
     summary.messages.error(
       'dataset/missing-slide',
-      `annotations refer to slide "${slide}", which is not in the slides folder`,
+      `annotations refer to slide "${slide}", which is not in the slides folder ` +
+        '(add it, or name it under files.external_slides with where to get it)',
       {
         file: loaded.path,
         place: 'files.slides',
@@ -157,7 +161,8 @@ function checkInputs(
     );
   }
   for (const message of validateSet(inputs.set, { slides: inputs.slides })) {
-    summary.messages.add(message);
+    // Slides missing from the folder were checked above, external ones allowed.
+    if (message.ruleId !== 'slide/not-found') summary.messages.add(message);
   }
 }
 
@@ -261,6 +266,7 @@ async function buildOrReuse(
       ...(loaded.data.identity?.name ? { name: loaded.data.identity.name } : {}),
       ...(options.archive ? { archive: options.archive } : {}),
       documents: (payload, files) => documentsStep(payload, files, loaded, inputs, version),
+      externalSlides: externalSlides(loaded),
       logger,
       messages: summary.messages,
     });
@@ -271,6 +277,12 @@ async function buildOrReuse(
   } finally {
     await rm(canonical, { force: true });
   }
+}
+
+/** Whether a slide id is one `files.external_slides` says is distributed elsewhere. */
+function externalSlides(loaded: LoadedDescriptor): (slideId: string) => boolean {
+  const patterns = (loaded.data.files?.external_slides?.slides ?? []).map(globToRegExp);
+  return (slideId) => patterns.some((pattern) => pattern.test(slideId));
 }
 
 function slidesFolder(loaded: LoadedDescriptor, inputs: DatasetInputs): string {

@@ -43,6 +43,8 @@ export interface BuildOptions {
    * goes into the manifest.
    */
   documents?: DocumentsStep;
+  /** Slides the annotations name that are distributed elsewhere (not a missing image). */
+  externalSlides?: (slideId: string) => boolean;
   logger?: Logger;
   messages?: Messages;
 }
@@ -108,6 +110,7 @@ async function applyPlan(
     messages: options.messages ?? new Messages(),
     skipped: [],
     slideNames: plan.entries.flatMap((e) => (e.kind === 'slide' ? [e.path] : [])),
+    ...(options.externalSlides ? { externalSlides: options.externalSlides } : {}),
   };
   await mkdir(join(dir, 'data'), { recursive: true });
   for (const entry of plan.entries) {

@@ -16,6 +16,8 @@ export interface StepContext {
   skipped: { step: string; reason: string }[];
   /** Release paths of the slide files, to check the annotations' slide names against. */
   slideNames: string[];
+  /** Slides known to be kept elsewhere: no warning when the release lacks their image. */
+  externalSlides?: (slideId: string) => boolean;
 }
 
 /** Every registered format with a writer, except canonical (always written). */
@@ -137,7 +139,7 @@ function checkSlideFiles(slides: Slide[], context: StepContext): void {
   for (const slide of slides) {
     const name = (slide.name || slide.id).split(/[\\/]/).pop()!.toLowerCase();
     named.add(name);
-    if (!files.has(name)) {
+    if (!files.has(name) && !context.externalSlides?.(slide.id)) {
       context.messages.warn(
         'release/slide-missing',
         `annotated slide "${slide.id}" has no image in the release`,

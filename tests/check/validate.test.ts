@@ -27,7 +27,7 @@ function ruleCounts(report: Report): Record<string, number> {
 
 /** Hand-made files: each is clean but for the one defect its name says. */
 const SEEDED: [string, string, 'error' | 'warning'][] = [
-  ['self-intersection.ndjson', 'geometry/self-intersection', 'error'],
+  ['self-intersection.ndjson', 'geometry/self-intersection', 'warning'],
   ['too-few-points.ndjson', 'geometry/too-few-points', 'error'],
   ['zero-area.ndjson', 'geometry/zero-area', 'error'],
   ['repeated-vertex.ndjson', 'geometry/repeated-vertex', 'warning'],
