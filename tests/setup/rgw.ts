@@ -25,7 +25,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 /** Only runs that include the publish tests start the gateway (about 13 s, up to 3 GiB RAM). */
 function wanted(): boolean {
   const filters = process.argv.slice(2).filter((a) => !a.startsWith('-') && a !== 'run');
-  return filters.length === 0 || filters.some((f) => /publish|tests\/?$|^tests$/.test(f));
+  return filters.length === 0 || filters.some((f) => /publish|job|tests\/?$|^tests$/.test(f));
 }
 
 /**

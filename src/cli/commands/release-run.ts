@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { DataError } from '../../errors.js';
 import { type ReleaseJobSummary, runReleaseJob } from '../../job/release-job.js';
-import { type GlobalArgs, loggerFor, printJson } from '../context.js';
+import { type GlobalArgs, loggerFor } from '../context.js';
 import { type StoreArgs, s3Options, storeOptions } from './publish.js';
 
 interface RunArgs extends StoreArgs {
@@ -57,7 +57,8 @@ async function handler(args: RunArgs): Promise<void> {
     logger,
   });
   for (const message of summary.messages.list) logger.report(message);
-  if (args.json) printJson({ ...summary, messages: summary.messages.list });
+  // With --json, stdout is NDJSON: the publish events, then this summary as the last line.
+  if (args.json) logger.event('summary', { ...summary, messages: summary.messages.list });
   else process.stderr.write(`\n${describeSummary(summary).join('\n')}\n`);
   if (!summary.ok) throw new DataError(`release not published: ${summary.blocked.join('; ')}`, []);
 }
