@@ -3,7 +3,7 @@ import { canonicalFormat } from '../../converters/canonical/format.js';
 import type { Capabilities, Converter } from '../../src/converter.js';
 import { detectFormat, readHead } from '../../src/detect.js';
 import { converters } from '../../src/formats.js';
-import { local } from '../helpers.js';
+import { local, real } from '../helpers.js';
 
 /**
  * One small hand-made file per format, which its own sniff must accept and every other
@@ -12,6 +12,11 @@ import { local } from '../helpers.js';
 const SAMPLES: Record<string, string> = {
   canonical: local('qupath', 'from-canonical.ndjson'),
   'qupath-geojson': local('qupath', 'v04-uuid-ellipse.geojson'),
+  'asap-xml': local('asap', 'exclusions.xml'),
+  'imagescope-xml': local('imagescope', 'shapes.xml'),
+  coco: local('coco', 'instances.json'),
+  // A SQLite sample has to be a binary database: the smallest real one stands in.
+  'sliderunner-sqlite': real('sliderunner-sqlite', 'sliderunner_doc_demo.sqlite'),
 };
 
 /** Every canonical geometry type: the canonical form holds them all. */
