@@ -1,5 +1,4 @@
 import type { Argv, CommandModule } from 'yargs';
-import { runDatasheet } from '../../datasheet/standalone.js';
 import { formatMessage, Messages } from '../../messages.js';
 import { type GlobalArgs, loggerFor, printJson, printLines } from '../context.js';
 
@@ -12,7 +11,7 @@ interface DatasheetArgs extends GlobalArgs {
 async function handler(args: DatasheetArgs): Promise<void> {
   const logger = loggerFor(args);
   const messages = new Messages();
-  const result = await runDatasheet({
+  const result = await (await import('../../datasheet/standalone.js')).runDatasheet({
     descriptor: args.descriptor,
     ...(args.output ? { output: args.output } : {}),
     ...(args.check ? { check: true } : {}),

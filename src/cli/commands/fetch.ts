@@ -1,5 +1,4 @@
 import type { Argv, CommandModule } from 'yargs';
-import { fetchRelease } from '../../publish/fetch.js';
 import { type GlobalArgs, loggerFor } from '../context.js';
 import { type StoreArgs, s3Options, storeOptions } from './publish.js';
 
@@ -20,7 +19,7 @@ async function handler(args: FetchArgs): Promise<void> {
   const splits = list(args.split);
   const formats = list(args.format);
   const slides = list(args.slides);
-  const result = await fetchRelease(args.url, {
+  const result = await (await import('../../publish/fetch.js')).fetchRelease(args.url, {
     out: args.output,
     s3: s3Options(args),
     ...(args.releaseVersion ? { version: args.releaseVersion } : {}),

@@ -15,4 +15,18 @@ import { splitCommand } from './split.js';
 
 /** Every command of the CLI; each lives in its own file beside this one. */
 // biome-ignore lint/suspicious/noExplicitAny: yargs command modules differ in their argument types
-export const commands: CommandModule<any, any>[] = [convertCommand, detectCommand, formatsCommand, releaseCommand, slideCommand, publishCommand, verifyCommand, fetchCommand, initCommand, splitCommand, datasheetCommand, validateCommand, statsCommand];
+export const commands: CommandModule<any, any>[] = [
+  convertCommand,
+  detectCommand,
+  formatsCommand,
+  releaseCommand,
+  slideCommand,
+  publishCommand,
+  verifyCommand,
+  fetchCommand,
+  initCommand,
+  splitCommand,
+  datasheetCommand,
+  validateCommand,
+  statsCommand,
+];

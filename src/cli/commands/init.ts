@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { scaffoldDescriptor } from '../../descriptor/scaffold.js';
 import { UsageError } from '../../errors.js';
 import { openOutput } from '../../io/output.js';
 import { Messages, formatMessage } from '../../messages.js';
@@ -20,7 +19,11 @@ async function handler(args: InitArgs): Promise<void> {
     throw new UsageError(`${target} already exists; give --force to replace it`);
   }
   const messages = new Messages();
-  const result = await scaffoldDescriptor(args.folder, target, messages);
+  const result = await (await import('../../descriptor/scaffold.js')).scaffoldDescriptor(
+    args.folder,
+    target,
+    messages,
+  );
   for (const m of messages.list) {
     logger.report(m);
   }

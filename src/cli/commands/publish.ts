@@ -1,5 +1,4 @@
 import type { Argv, CommandModule } from 'yargs';
-import { publishRelease } from '../../publish/publish.js';
 import type { S3Options } from '../../publish/s3-client.js';
 import { type GlobalArgs, loggerFor, printLines } from '../context.js';
 
@@ -45,7 +44,7 @@ interface PublishArgs extends StoreArgs {
 
 async function handler(args: PublishArgs): Promise<void> {
   const logger = loggerFor(args);
-  const result = await publishRelease({
+  const result = await (await import('../../publish/publish.js')).publishRelease({
     release: args.release,
     to: args.to,
     s3: s3Options(args),

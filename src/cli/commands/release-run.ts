@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { DataError } from '../../errors.js';
-import { type ReleaseJobSummary, runReleaseJob } from '../../job/release-job.js';
+import type { ReleaseJobSummary } from '../../job/release-job.js';
 import { type GlobalArgs, loggerFor } from '../context.js';
 import { type StoreArgs, s3Options, storeOptions } from './publish.js';
 
@@ -46,7 +46,7 @@ function builder(yargs: Argv): Argv<RunArgs> {
 
 async function handler(args: RunArgs): Promise<void> {
   const logger = loggerFor(args);
-  const summary = await runReleaseJob({
+  const summary = await (await import('../../job/release-job.js')).runReleaseJob({
     folder: args.folder,
     ...(args.releaseVersion ? { version: args.releaseVersion } : {}),
     ...(args.to ? { to: args.to } : {}),

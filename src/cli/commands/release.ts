@@ -1,6 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
 import { formatMessage } from '../../messages.js';
-import { buildRelease } from '../../release/build.js';
 import { releaseRunCommand } from './release-run.js';
 import { type GlobalArgs, loggerFor, printJson } from '../context.js';
 
@@ -55,7 +54,7 @@ function buildBuilder(yargs: Argv): Argv<BuildArgs> {
 
 async function buildHandler(args: BuildArgs): Promise<void> {
   const logger = loggerFor(args);
-  const result = await buildRelease({
+  const result = await (await import('../../release/build.js')).buildRelease({
     releasesDir: args.output,
     version: args.version,
     slidesDir: args.slides,

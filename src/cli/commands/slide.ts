@@ -4,7 +4,6 @@ import { InputError } from '../../errors.js';
 import { formatSlideInfo } from '../../slide/format.js';
 import { readSlideInfo, type SlideInfo } from '../../slide/info.js';
 import { expandSlidePaths } from '../../slide/inputs.js';
-import { writeOverlay, writeThumbnail } from '../../slide/thumbnail.js';
 import { type GlobalArgs, loggerFor, printJson, printLines } from '../context.js';
 
 interface InfoArgs extends GlobalArgs {
@@ -45,17 +44,26 @@ async function info(args: InfoArgs): Promise<void> {
 }
 
 async function thumbnail(args: ImageArgs): Promise<void> {
-  const size = await writeThumbnail(args.slide, args.output, { maxSize: args.maxSize });
+  const size = await (await import('../../slide/thumbnail.js')).writeThumbnail(
+    args.slide,
+    args.output,
+    { maxSize: args.maxSize },
+  );
   report(args, size);
 }
 
 async function overlay(args: ImageArgs): Promise<void> {
   const options = args.from ? { from: args.from } : {};
   const set = await loadSet(args.annotations ?? [], options);
-  const size = await writeOverlay(args.slide, set, args.output, {
-    maxSize: args.maxSize,
-    ...(args.slideId ? { slideId: args.slideId } : {}),
-  });
+  const size = await (await import('../../slide/thumbnail.js')).writeOverlay(
+    args.slide,
+    set,
+    args.output,
+    {
+      maxSize: args.maxSize,
+      ...(args.slideId ? { slideId: args.slideId } : {}),
+    },
+  );
   report(args, size);
 }
 

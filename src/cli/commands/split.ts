@@ -1,5 +1,4 @@
 import type { Argv, CommandModule } from 'yargs';
-import { splitDescriptor } from '../../descriptor/apply-splits.js';
 import type { SplitUnit } from '../../descriptor/types.js';
 import { DataError, UsageError } from '../../errors.js';
 import { Messages, formatMessage } from '../../messages.js';
@@ -35,7 +34,12 @@ function plan(args: SplitArgs) {
 async function handler(args: SplitArgs): Promise<void> {
   const logger = loggerFor(args);
   const messages = new Messages();
-  const summary = await splitDescriptor(args.descriptor, plan(args), messages, !args.dryRun);
+  const summary = await (await import('../../descriptor/apply-splits.js')).splitDescriptor(
+    args.descriptor,
+    plan(args),
+    messages,
+    !args.dryRun,
+  );
   if (messages.hasErrors) {
     throw new DataError(
       'the split would leak or is invalid; the descriptor was not changed',

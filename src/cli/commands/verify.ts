@@ -1,7 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { DataError } from '../../errors.js';
 import type { Message } from '../../messages.js';
-import { verifyRelease } from '../../publish/verify.js';
 import { type GlobalArgs, loggerFor } from '../context.js';
 import { type StoreArgs, s3Options, storeOptions } from './publish.js';
 
@@ -14,7 +13,7 @@ interface VerifyArgs extends StoreArgs {
 
 async function handler(args: VerifyArgs): Promise<void> {
   const logger = loggerFor(args);
-  const report = await verifyRelease(args.target, {
+  const report = await (await import('../../publish/verify.js')).verifyRelease(args.target, {
     s3: s3Options(args),
     ...(args.releaseVersion ? { version: args.releaseVersion } : {}),
     quick: args.quick ?? false,
