@@ -1,26 +1,18 @@
-import { readFile, rm, stat } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { computeStats, type DatasetStats } from '../stats/index.js';
-import { validateSet } from '../check/validate.js';
-import { writeReleaseDocuments } from '../datasheet/release.js';
-import { type DatasetInputs, readDatasetInputs } from '../descriptor/inputs.js';
-import { type LoadedDescriptor, loadDescriptor } from '../descriptor/load.js';
-import { globToRegExp } from '../descriptor/glob.js';
-import { resolveSplits, subjectOf } from '../descriptor/splits.js';
-import { writeRecords } from '../convert.js';
-import { DataError, PublishError } from '../errors.js';
-import { sha256File } from '../io/hash.js';
+import type { DatasetInputs } from '../descriptor/inputs.js';
+import { readDatasetInputs } from '../descriptor/inputs.js';
+import { PublishError } from '../errors.js';
 import { type Logger, silentLogger } from '../log.js';
-import type { LossReportJson } from '../loss.js';
 import { Messages } from '../messages.js';
-import { streamSet } from '../model/collect.js';
-import { type BuildResult, buildRelease } from '../release/build.js';
-import { mediaTypeFor } from '../release/manifest.js';
 import { publishRelease } from '../publish/publish.js';
 import type { S3Options } from '../publish/s3-client.js';
 import { verifyRelease } from '../publish/verify.js';
-import { type DatasetFolder, discoverDataset } from './discover.js';
+import { computeStats, type DatasetStats } from '../stats/index.js';
+import { buildOrReuse } from './build-step.js';
+import { block, checkDocuments, checkInputs, prepare } from './checks.js';
+import { discoverDataset } from './discover.js';
 
 export interface ReleaseJobOptions {
   folder: string;
@@ -104,232 +96,11 @@ function emptySummary(folder: string, messages: Messages): ReleaseJobSummary {
   };
 }
 
-/** Folder-level problems and the descriptor; undefined when they block. */
-async function prepare(
-  found: DatasetFolder,
-  summary: ReleaseJobSummary,
-): Promise<LoadedDescriptor | undefined> {
-  for (const message of found.messages.list) summary.messages.add(message);
-  if (found.slides.length === 0) {
-    summary.blocked.push(
-      `no slides found in ${found.root}: put the slide images (SVS, NDPI, TIFF, DICOM…) in it`,
-    );
-  }
-  if (!found.descriptor) {
-    summary.blocked.push(
-      `no dataset.yaml in ${found.root}: run "slidepack init ${found.root}" and answer its TODOs`,
-    );
-  }
-  if (summary.messages.hasErrors) summary.blocked.push('some files cannot be read (listed above)');
-  if (summary.blocked.length || !found.descriptor) return undefined;
-  return loadDescriptor(found.descriptor);
-}
-
-/**
- * The descriptor and the folder must agree: annotation files found but not listed are left out
- * with a warning; objects on slides that are not in the folder block the release.
- */
-function checkInputs(
-  found: DatasetFolder,
-  loaded: LoadedDescriptor,
-  inputs: DatasetInputs,
-  summary: ReleaseJobSummary,
-): void {
-  const listed = new Set(inputs.annotationFiles.map((f) => resolve(f.path)));
-  for (const file of found.annotations) {
-    if (listed.has(resolve(file.path))) continue;
-    summary.messages.warn('dataset/unlisted-file', 'is not listed in files.annotations; left out', {
-      file: file.path,
-      place: relative(found.root, loaded.path),
-    });
-  }
-  const elsewhere = externalSlides(loaded);
-  const missing = new Set<string>();
-  for (const object of inputs.set.objects) {
-    if (inputs.slides.has(object.slide) || missing.has(object.slide)) continue;
-    if (!elsewhere(object.slide)) missing.add(object.slide);
-  }
-  for (const slide of missing) {
-    summary.messages.error(
-      'dataset/missing-slide',
-      `annotations refer to slide "${slide}", which is not in the slides folder ` +
-        '(add it, or name it under files.external_slides with where to get it)',
-      {
-        file: loaded.path,
-        place: 'files.slides',
-      },
-    );
-  }
-  for (const message of validateSet(inputs.set, { slides: inputs.slides })) {
-    // Slides missing from the folder were checked above, external ones allowed.
-    if (message.ruleId !== 'slide/not-found') summary.messages.add(message);
-  }
-}
-
 function fillCounts(summary: ReleaseJobSummary, stats: DatasetStats, inputs: DatasetInputs): void {
   summary.slides = new Set([...inputs.slides.keys(), ...inputs.set.slides.keys()]).size;
   summary.objects = stats.objects;
   summary.classes = stats.byClass;
   summary.annotators = Object.fromEntries(stats.annotators.map((a) => [a.id, a.labels]));
-}
-
-/** The datasheet checks (must fields, splits, leakage, licenses) without writing anything. */
-async function checkDocuments(
-  loaded: LoadedDescriptor,
-  inputs: DatasetInputs,
-  summary: ReleaseJobSummary,
-): Promise<void> {
-  try {
-    await writeReleaseDocuments({
-      releaseDir: '',
-      descriptorPath: loaded.path,
-      set: inputs.set,
-      slides: inputs.slides,
-      files: [],
-      version: loaded.data.identity?.version ?? '0.0.0',
-      messages: summary.messages,
-      dataLicenses: inputs.dataLicenses,
-      dryRun: true,
-    });
-  } catch (error) {
-    if (!(error instanceof DataError)) throw error;
-  }
-}
-
-/** True when the summary holds errors; says what to do about them. */
-function block(summary: ReleaseJobSummary): boolean {
-  if (!summary.messages.hasErrors) return false;
-  summary.blocked.push(
-    `${summary.messages.count('error')} error(s) in the data or the descriptor (listed above): ` +
-      'fix them and run again; nothing was published',
-  );
-  return true;
-}
-
-/** Apply the descriptor's splits and subjects to the slide records the release carries. */
-function applySubjects(loaded: LoadedDescriptor, inputs: DatasetInputs): void {
-  const splits = resolveSplits(loaded, inputs.set, inputs.slides, new Messages());
-  for (const slide of inputs.set.slides.values()) {
-    const split = splits.get(slide.id);
-    if (split) slide.split = split;
-    const subject = subjectOf(slide.id, loaded, inputs.set);
-    if (subject.patient) slide.patient = subject.patient;
-    if (subject.case) slide.case = subject.case;
-  }
-}
-
-/**
- * Times written into files where the data has none are the release date, so building the same
- * data twice gives the same files and the same release id (a re-run finds it published).
- */
-function stampReleaseDate(loaded: LoadedDescriptor): void {
-  const date = Date.parse(String(loaded.data.identity?.release_date ?? ''));
-  if (!process.env.SOURCE_DATE_EPOCH && Number.isFinite(date)) {
-    process.env.SOURCE_DATE_EPOCH = String(date / 1000);
-  }
-}
-
-/**
- * Build the release folder, or reuse a complete build of the same version left by a run that
- * stopped before publishing (a release is never rebuilt in place).
- */
-async function buildOrReuse(
-  options: ReleaseJobOptions,
-  loaded: LoadedDescriptor,
-  inputs: DatasetInputs,
-  version: string,
-  summary: ReleaseJobSummary,
-  logger: Logger,
-): Promise<{ dir: string; result?: BuildResult } | undefined> {
-  const builds = resolve(options.buildDir ?? join('.slidepack', 'builds'));
-  const dir = join(builds, version);
-  if (await stat(join(dir, 'manifest.json')).catch(() => undefined)) {
-    logger.info(`reusing the complete build of ${version} in ${dir}`);
-    await readLossReports(dir, summary);
-    return { dir };
-  }
-  applySubjects(loaded, inputs);
-  stampReleaseDate(loaded);
-  const canonical = join(builds, `.${version}.annotations.ndjson`);
-  await writeRecords(streamSet(inputs.set), {
-    to: 'canonical',
-    output: canonical,
-    includeDeleted: true,
-  });
-  try {
-    const result = await buildRelease({
-      releasesDir: builds,
-      version,
-      slidesDir: slidesFolder(loaded, inputs),
-      annotations: [canonical],
-      descriptor: loaded.path,
-      ...(loaded.data.identity?.name ? { name: loaded.data.identity.name } : {}),
-      ...(options.archive ? { archive: options.archive } : {}),
-      documents: (payload, files) => documentsStep(payload, files, loaded, inputs, version),
-      externalSlides: externalSlides(loaded),
-      logger,
-      messages: summary.messages,
-    });
-    summary.releaseId = result.releaseId;
-    summary.leftOut.push(...result.skipped);
-    await readLossReports(result.dir, summary);
-    return { dir: result.dir, result };
-  } finally {
-    await rm(canonical, { force: true });
-  }
-}
-
-/** Whether a slide id is one `files.external_slides` says is distributed elsewhere. */
-function externalSlides(loaded: LoadedDescriptor): (slideId: string) => boolean {
-  const patterns = (loaded.data.files?.external_slides?.slides ?? []).map(globToRegExp);
-  return (slideId) => patterns.some((pattern) => pattern.test(slideId));
-}
-
-function slidesFolder(loaded: LoadedDescriptor, inputs: DatasetInputs): string {
-  const spec = loaded.data.files?.slides;
-  if (typeof spec === 'string') return resolve(loaded.dir, spec);
-  const first = inputs.slideFiles[0];
-  return first ? resolve(first, '..') : loaded.dir;
-}
-
-async function documentsStep(
-  payload: string,
-  files: string[],
-  loaded: LoadedDescriptor,
-  inputs: DatasetInputs,
-  version: string,
-): Promise<string[]> {
-  const described = [];
-  for (const path of files) {
-    const full = join(payload, path);
-    const { size } = await stat(full);
-    described.push({ path, size, sha256: await sha256File(full), mediaType: mediaTypeFor(path) });
-  }
-  return writeReleaseDocuments({
-    releaseDir: payload,
-    descriptorPath: loaded.path,
-    set: inputs.set,
-    slides: inputs.slides,
-    files: described,
-    version,
-    dataLicenses: inputs.dataLicenses,
-  });
-}
-
-/** Per-format object counts and losses, from the loss reports beside each format's files. */
-async function readLossReports(dir: string, summary: ReleaseJobSummary): Promise<void> {
-  const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as {
-    files: { path: string }[];
-  };
-  summary.releaseId ??= await sha256File(join(dir, 'manifest.json'));
-  for (const file of manifest.files.filter((f) => f.path.endsWith('loss-report.json'))) {
-    const report = JSON.parse(await readFile(join(dir, file.path), 'utf8')) as LossReportJson;
-    summary.formats.push({
-      format: report.target,
-      written: report.objectsWritten,
-      losses: Object.fromEntries(report.losses.map((l) => [l.code, l.count])),
-    });
-  }
 }
 
 async function publishAndVerify(

@@ -1,0 +1,115 @@
+import { relative, resolve } from 'node:path';
+import { validateSet } from '../check/validate.js';
+import { writeReleaseDocuments } from '../datasheet/release.js';
+import { globToRegExp } from '../descriptor/glob.js';
+import type { DatasetInputs } from '../descriptor/inputs.js';
+import { type LoadedDescriptor, loadDescriptor } from '../descriptor/load.js';
+import { DataError } from '../errors.js';
+import type { DatasetFolder } from './discover.js';
+import type { ReleaseJobSummary } from './release-job.js';
+
+/**
+ * The checks the release job makes before it builds anything: the folder, the descriptor, the
+ * data against both, and everything the datasheet will need.
+ */
+
+/** Folder-level problems and the descriptor; undefined when they block. */
+export async function prepare(
+  found: DatasetFolder,
+  summary: ReleaseJobSummary,
+): Promise<LoadedDescriptor | undefined> {
+  for (const message of found.messages.list) summary.messages.add(message);
+  if (found.slides.length === 0) {
+    summary.blocked.push(
+      `no slides found in ${found.root}: put the slide images (SVS, NDPI, TIFF, DICOM…) in it`,
+    );
+  }
+  if (!found.descriptor) {
+    summary.blocked.push(
+      `no dataset.yaml in ${found.root}: run "slidepack init ${found.root}" and answer its TODOs`,
+    );
+  }
+  if (summary.messages.hasErrors) summary.blocked.push('some files cannot be read (listed above)');
+  if (summary.blocked.length || !found.descriptor) return undefined;
+  return loadDescriptor(found.descriptor);
+}
+
+/**
+ * The descriptor and the folder must agree: annotation files found but not listed are left out
+ * with a warning; objects on slides that are not in the folder block the release.
+ */
+export function checkInputs(
+  found: DatasetFolder,
+  loaded: LoadedDescriptor,
+  inputs: DatasetInputs,
+  summary: ReleaseJobSummary,
+): void {
+  const listed = new Set(inputs.annotationFiles.map((f) => resolve(f.path)));
+  for (const file of found.annotations) {
+    if (listed.has(resolve(file.path))) continue;
+    summary.messages.warn('dataset/unlisted-file', 'is not listed in files.annotations; left out', {
+      file: file.path,
+      place: relative(found.root, loaded.path),
+    });
+  }
+  const elsewhere = externalSlides(loaded);
+  const missing = new Set<string>();
+  for (const object of inputs.set.objects) {
+    if (inputs.slides.has(object.slide) || missing.has(object.slide)) continue;
+    if (!elsewhere(object.slide)) missing.add(object.slide);
+  }
+  for (const slide of missing) {
+    summary.messages.error(
+      'dataset/missing-slide',
+      `annotations refer to slide "${slide}", which is not in the slides folder ` +
+        '(add it, or name it under files.external_slides with where to get it)',
+      {
+        file: loaded.path,
+        place: 'files.slides',
+      },
+    );
+  }
+  for (const message of validateSet(inputs.set, { slides: inputs.slides })) {
+    // Slides missing from the folder were checked above, external ones allowed.
+    if (message.ruleId !== 'slide/not-found') summary.messages.add(message);
+  }
+}
+
+/** The datasheet checks (must fields, splits, leakage, licenses) without writing anything. */
+export async function checkDocuments(
+  loaded: LoadedDescriptor,
+  inputs: DatasetInputs,
+  summary: ReleaseJobSummary,
+): Promise<void> {
+  try {
+    await writeReleaseDocuments({
+      releaseDir: '',
+      descriptorPath: loaded.path,
+      set: inputs.set,
+      slides: inputs.slides,
+      files: [],
+      version: loaded.data.identity?.version ?? '0.0.0',
+      messages: summary.messages,
+      dataLicenses: inputs.dataLicenses,
+      dryRun: true,
+    });
+  } catch (error) {
+    if (!(error instanceof DataError)) throw error;
+  }
+}
+
+/** True when the summary holds errors; says what to do about them. */
+export function block(summary: ReleaseJobSummary): boolean {
+  if (!summary.messages.hasErrors) return false;
+  summary.blocked.push(
+    `${summary.messages.count('error')} error(s) in the data or the descriptor (listed above): ` +
+      'fix them and run again; nothing was published',
+  );
+  return true;
+}
+
+/** Whether a slide id is one `files.external_slides` says is distributed elsewhere. */
+export function externalSlides(loaded: LoadedDescriptor): (slideId: string) => boolean {
+  const patterns = (loaded.data.files?.external_slides?.slides ?? []).map(globToRegExp);
+  return (slideId) => patterns.some((pattern) => pattern.test(slideId));
+}
