@@ -20,7 +20,11 @@ import { exampleSlides, recordsFor, type ExampleSlide } from './example-data.js'
 /** Microns per pixel of the example slides (a 20x scan). */
 const MPP = 0.5;
 
+/** The example's release date: times written into its files, so every run writes the same. */
+const RELEASE_DATE = Date.UTC(2026, 11, 1) / 1000;
+
 async function main(): Promise<void> {
+  process.env.SOURCE_DATE_EPOCH ??= String(RELEASE_DATE);
   const folder = resolve(process.argv[2] ?? join(packageRoot(), 'examples', 'dataset'));
   await rm(folder, { recursive: true, force: true });
   await mkdir(join(folder, 'slides'), { recursive: true });

@@ -208,6 +208,8 @@ function identity(name: string, set: AnnotationSet | undefined): Record<string, 
   return {
     name,
     version: '0.1.0',
+    // Times the data lacks are stamped with this date, so rebuilding gives the same release.
+    release_date: new Date().toISOString().slice(0, 10),
     summary: todo('one paragraph: what the dataset is'),
     purpose: todo('why it was made; intended tasks and users'),
     tasks: [
@@ -282,7 +284,7 @@ function annotation(set: AnnotationSet | undefined): Record<string, unknown> {
           ),
           ...(a.kind === 'person' || a.kind === 'model' ? { kind: a.kind } : {}),
         }))
-      : todo('who annotated: role, years of experience, training'),
+      : [{ id: todo('annotator name or id'), role: todo('role (pathologist, ...), experience') }],
     annotations_per_item: todo('raters per object or slide; blinded or not'),
     consensus_method: todo('majority vote, adjudication, joint review; tie rule'),
     agreement_metrics: todo(

@@ -1,5 +1,5 @@
 import { readFile, rm, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { writeRecords } from '../convert.js';
 import { writeReleaseDocuments } from '../datasheet/release.js';
 import type { DatasetInputs } from '../descriptor/inputs.js';
@@ -10,6 +10,7 @@ import type { Logger } from '../log.js';
 import type { LossReportJson } from '../loss.js';
 import { Messages } from '../messages.js';
 import { streamSet } from '../model/collect.js';
+import type { Slide } from '../model/types.js';
 import { type BuildResult, buildRelease } from '../release/build.js';
 import { mediaTypeFor } from '../release/manifest.js';
 import { externalSlides } from './checks.js';
@@ -17,8 +18,24 @@ import type { ReleaseJobOptions, ReleaseJobSummary } from './release-job.js';
 
 /** Building the release folder for the job: canonical set, build, documents, loss reports. */
 
-/** Apply the descriptor's splits and subjects to the slide records the release carries. */
-function applySubjects(loaded: LoadedDescriptor, inputs: DatasetInputs): void {
+/**
+ * Complete the slide records the release carries: every slide in the folder gets one, sizes and
+ * microns per pixel come from the slide headers where the annotation files lacked them, and
+ * splits, patients and cases from the descriptor.
+ */
+function completeSlides(loaded: LoadedDescriptor, inputs: DatasetInputs): void {
+  for (const [id, info] of inputs.slides) {
+    const slide: Slide = inputs.set.slides.get(id) ?? {
+      type: 'slide',
+      id,
+      name: id,
+      frame: { origin: 'full-frame', pixelConvention: 'unknown' },
+    };
+    slide.width ??= info.width;
+    slide.height ??= info.height;
+    if (!slide.mpp && info.mpp) slide.mpp = { ...info.mpp, source: 'slide' };
+    inputs.set.slides.set(id, slide);
+  }
   const splits = resolveSplits(loaded, inputs.set, inputs.slides, new Messages());
   for (const slide of inputs.set.slides.values()) {
     const split = splits.get(slide.id);
@@ -30,21 +47,41 @@ function applySubjects(loaded: LoadedDescriptor, inputs: DatasetInputs): void {
 }
 
 /**
- * Times written into files where the data has none are the release date, so building the same
- * data twice gives the same files and the same release id (a re-run finds it published).
+ * The dataset header as published: the descriptor's name, and source files named relative to
+ * the dataset folder, so no local path leaks into the release and moving the folder does not
+ * change the release id.
  */
-function stampReleaseDate(loaded: LoadedDescriptor): void {
-  const date = Date.parse(String(loaded.data.identity?.release_date ?? ''));
-  if (!process.env.SOURCE_DATE_EPOCH && Number.isFinite(date)) {
-    process.env.SOURCE_DATE_EPOCH = String(date / 1000);
+function describeSources(loaded: LoadedDescriptor, inputs: DatasetInputs): void {
+  const dataset = inputs.set.dataset;
+  if (!dataset) return;
+  const name = loaded.data.identity?.name;
+  if (name) dataset.name = name;
+  for (const source of dataset.sources) {
+    source.file = relative(loaded.dir, resolve(loaded.dir, source.file)).split(sep).join('/');
   }
 }
 
 /**
- * Build the release folder, or reuse a complete build of the same version left by a run that
- * stopped before publishing (a release is never rebuilt in place).
+ * Times written into files where the data has none are the release date (else the newest input
+ * file's time), so building the same data twice gives the same files and the same release id,
+ * and a re-run finds the release already published.
  */
-export async function buildOrReuse(
+async function stampReleaseDate(loaded: LoadedDescriptor, inputs: DatasetInputs): Promise<void> {
+  if (process.env.SOURCE_DATE_EPOCH) return;
+  let time = Date.parse(String(loaded.data.identity?.release_date ?? ''));
+  if (!Number.isFinite(time)) {
+    const files = [loaded.path, ...inputs.annotationFiles.map((f) => f.path)];
+    const times = await Promise.all(files.map(async (f) => (await stat(f)).mtimeMs));
+    time = Math.floor(Math.max(...times) / 1000) * 1000;
+  }
+  process.env.SOURCE_DATE_EPOCH = String(time / 1000);
+}
+
+/**
+ * Build the release folder in the builds folder. Whatever an earlier run left there under the
+ * same version is removed first: it may come from other data.
+ */
+export async function buildForJob(
   options: ReleaseJobOptions,
   loaded: LoadedDescriptor,
   inputs: DatasetInputs,
@@ -53,14 +90,10 @@ export async function buildOrReuse(
   logger: Logger,
 ): Promise<{ dir: string; result?: BuildResult } | undefined> {
   const builds = resolve(options.buildDir ?? join('.slidepack', 'builds'));
-  const dir = join(builds, version);
-  if (await stat(join(dir, 'manifest.json')).catch(() => undefined)) {
-    logger.info(`reusing the complete build of ${version} in ${dir}`);
-    await readLossReports(dir, summary);
-    return { dir };
-  }
-  applySubjects(loaded, inputs);
-  stampReleaseDate(loaded);
+  await rm(join(builds, version), { recursive: true, force: true });
+  completeSlides(loaded, inputs);
+  describeSources(loaded, inputs);
+  await stampReleaseDate(loaded, inputs);
   const canonical = join(builds, `.${version}.annotations.ndjson`);
   await writeRecords(streamSet(inputs.set), {
     to: 'canonical',

@@ -3,15 +3,62 @@ import { validateSet } from '../check/validate.js';
 import { writeReleaseDocuments } from '../datasheet/release.js';
 import { globToRegExp } from '../descriptor/glob.js';
 import type { DatasetInputs } from '../descriptor/inputs.js';
+import { readDatasetInputs } from '../descriptor/inputs.js';
 import { type LoadedDescriptor, loadDescriptor } from '../descriptor/load.js';
-import { DataError } from '../errors.js';
+import { requireFormat } from '../detect.js';
+import { DataError, SlidepackError } from '../errors.js';
+import { silentLogger } from '../log.js';
+import { Messages } from '../messages.js';
+import { collect } from '../model/collect.js';
 import type { DatasetFolder } from './discover.js';
 import type { ReleaseJobSummary } from './release-job.js';
+
+/** Extensions of files that look like annotation exports, so an unknown one is worth a word. */
+const ANNOTATION_EXTENSIONS = /\.(json|geojson|xml|sqlite|db|ndjson|jsonl)$/i;
 
 /**
  * The checks the release job makes before it builds anything: the folder, the descriptor, the
  * data against both, and everything the datasheet will need.
  */
+
+/**
+ * The annotation files and slides the descriptor lists, read. When a file cannot be read at
+ * all, each listed file is tried on its own so the summary names every unreadable one.
+ */
+export async function readInputs(
+  loaded: LoadedDescriptor,
+  summary: ReleaseJobSummary,
+): Promise<DatasetInputs | undefined> {
+  try {
+    return await readDatasetInputs(loaded, summary.messages);
+  } catch (error) {
+    if (!(error instanceof SlidepackError)) throw error;
+  }
+  for (const entry of loaded.data.files?.annotations ?? []) {
+    const path = resolve(loaded.dir, typeof entry === 'string' ? entry : entry.path);
+    const problem = await readProblem(path);
+    if (problem) summary.messages.error('dataset/unreadable-annotations', problem, { file: path });
+  }
+  summary.blocked.push(
+    'annotation files listed in dataset.yaml cannot be read (listed above): repair them, or ' +
+      'take them out of files.annotations',
+  );
+  return undefined;
+}
+
+/** Why one annotation file cannot be read, or undefined when it reads. */
+async function readProblem(path: string): Promise<string | undefined> {
+  const messages = new Messages();
+  try {
+    const converter = await requireFormat(path);
+    const context = { messages, logger: silentLogger, options: {} };
+    await collect(converter.read!({ path }, context));
+  } catch (error) {
+    return error instanceof Error ? error.message.replace(`${path}: `, '') : String(error);
+  }
+  const first = messages.list.find((m) => m.severity === 'error');
+  return first && `${first.place ? `${first.place}: ` : ''}${first.message}`;
+}
 
 /** Folder-level problems and the descriptor; undefined when they block. */
 export async function prepare(
@@ -45,6 +92,10 @@ export function checkInputs(
   summary: ReleaseJobSummary,
 ): void {
   const listed = new Set(inputs.annotationFiles.map((f) => resolve(f.path)));
+  for (const file of found.ignored) {
+    if (!ANNOTATION_EXTENSIONS.test(file.path)) continue;
+    summary.messages.warn('dataset/unknown-file', `${file.reason}; left out`, { file: file.path });
+  }
   for (const file of found.annotations) {
     if (listed.has(resolve(file.path))) continue;
     summary.messages.warn('dataset/unlisted-file', 'is not listed in files.annotations; left out', {

@@ -2,7 +2,6 @@ import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DatasetInputs } from '../descriptor/inputs.js';
-import { readDatasetInputs } from '../descriptor/inputs.js';
 import { PublishError } from '../errors.js';
 import { type Logger, silentLogger } from '../log.js';
 import { Messages } from '../messages.js';
@@ -10,8 +9,8 @@ import { publishRelease } from '../publish/publish.js';
 import type { S3Options } from '../publish/s3-client.js';
 import { verifyRelease } from '../publish/verify.js';
 import { computeStats, type DatasetStats } from '../stats/index.js';
-import { buildOrReuse } from './build-step.js';
-import { block, checkDocuments, checkInputs, prepare } from './checks.js';
+import { buildForJob } from './build-step.js';
+import { block, checkDocuments, checkInputs, prepare, readInputs } from './checks.js';
 import { discoverDataset } from './discover.js';
 
 export interface ReleaseJobOptions {
@@ -62,10 +61,10 @@ export async function runReleaseJob(options: ReleaseJobOptions): Promise<Release
   const loaded = await prepare(found, summary);
   if (!loaded) return summary;
 
-  logger.info(
-    `reading ${found.annotations.length} annotation file(s) and ${found.slides.length} slide(s)`,
-  );
-  const inputs = await readDatasetInputs(loaded, messages);
+  const listed = loaded.data.files?.annotations?.length ?? 0;
+  logger.info(`reading ${listed} annotation file(s) and ${found.slides.length} slide(s)`);
+  const inputs = await readInputs(loaded, summary);
+  if (!inputs) return summary;
   checkInputs(found, loaded, inputs, summary);
   const stats = computeStats(inputs.set, { slides: inputs.slides });
   fillCounts(summary, stats, inputs);
@@ -74,7 +73,7 @@ export async function runReleaseJob(options: ReleaseJobOptions): Promise<Release
 
   const version = options.version ?? loaded.data.identity?.version ?? '';
   summary.version = version;
-  const build = await buildOrReuse(options, loaded, inputs, version, summary, logger);
+  const build = await buildForJob(options, loaded, inputs, version, summary, logger);
   if (!build) return summary;
 
   await publishAndVerify(options, build, summary, logger);

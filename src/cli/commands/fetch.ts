@@ -9,7 +9,7 @@ interface FetchArgs extends StoreArgs {
   split?: string[];
   format?: string[];
   slides?: string[];
-  noSlides?: boolean;
+  skipSlides?: boolean;
 }
 
 const list = (values: string[] | undefined) => values?.flatMap((v) => v.split(',')).filter(Boolean);
@@ -26,7 +26,7 @@ async function handler(args: FetchArgs): Promise<void> {
     ...(splits ? { splits } : {}),
     ...(formats ? { formats } : {}),
     ...(slides ? { slides } : {}),
-    noSlides: args.noSlides ?? false,
+    noSlides: args.skipSlides ?? false,
     logger,
   });
   if (args.json) logger.event('result', { ok: true, ...result });
@@ -53,7 +53,8 @@ export const fetchCommand: CommandModule<GlobalArgs, FetchArgs> = {
       .option('split', { type: 'string', array: true, describe: 'only slides of these splits' })
       .option('format', { type: 'string', array: true, describe: 'only these annotation formats' })
       .option('slides', { type: 'string', array: true, describe: 'only these slides (a,b)' })
-      .option('no-slides', { type: 'boolean', describe: 'leave the slide images out' })
+      // Not --no-slides: yargs would read that as the negation of --slides.
+      .option('skip-slides', { type: 'boolean', describe: 'leave the slide images out' })
       .option('anonymous', { type: 'boolean', describe: 'send no credentials (public buckets)' })
       .example(
         '$0 fetch s3://open-data/camelyon --split test --format coco -o test/',

@@ -6,7 +6,7 @@ import { type StoreArgs, s3Options, storeOptions } from './publish.js';
 
 interface RunArgs extends StoreArgs {
   folder: string;
-  releaseVersion?: string;
+  version?: string;
   to?: string;
   public?: boolean;
   archive?: 'zip' | 'tar.gz';
@@ -19,8 +19,10 @@ function builder(yargs: Argv): Argv<RunArgs> {
       type: 'string',
       describe: 'dataset folder: slides, annotations, dataset.yaml',
     })
-    .option('release-version', {
-      alias: 'set-version',
+    // --version here names the release, as the issue and `release build` spell it.
+    .version(false)
+    .option('version', {
+      alias: 'release-version',
       type: 'string',
       describe: 'semantic version X.Y.Z (default: identity.version in dataset.yaml)',
     })
@@ -48,7 +50,7 @@ async function handler(args: RunArgs): Promise<void> {
   const logger = loggerFor(args);
   const summary = await (await import('../../job/release-job.js')).runReleaseJob({
     folder: args.folder,
-    ...(args.releaseVersion ? { version: args.releaseVersion } : {}),
+    ...(args.version ? { version: args.version } : {}),
     ...(args.to ? { to: args.to } : {}),
     s3: s3Options(args),
     public: args.public ?? false,
