@@ -77,7 +77,10 @@ async function renderThumbnail(info: SlideInfo, maxSize?: number) {
         .removeAlpha()
         .raw()
         .toBuffer({ resolveWithObject: true });
-      const image = sharp(raw.data, { raw: raw.info });
+      // Only the shape: after a resize raw.info says `premultiplied`, and passing that on makes
+      // sharp divide red and green by the last (blue) channel, which gives false colours.
+      const { width, height, channels } = raw.info;
+      const image = sharp(raw.data, { raw: { width, height, channels } });
       return { image, ...size };
     } catch (error) {
       reasons.push(`${candidate.label}: ${(error as Error).message.split('\n')[0]}`);
