@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import type { ConvertContext, Converter, RecordWriter, WriteContext } from './converter.js';
 import { requireFormat } from './detect.js';
 import { DataError, InputError, UsageError } from './errors.js';
@@ -49,6 +49,7 @@ export async function convert(request: ConvertRequest): Promise<ConvertResult> {
     options: request.options ?? {},
   };
   const readers = await resolveReaders(request, context);
+  await refuseOverwritingInputs(request);
   const loss = new LossReport(
     target.format.id,
     readers.map((r) => r.converter.format.id),
@@ -57,7 +58,7 @@ export async function convert(request: ConvertRequest): Promise<ConvertResult> {
   context.loss = loss;
   const writeContext: WriteContext = { ...context, loss };
 
-  const sink = await openSink(target, request.output ?? '-', writeContext);
+  const sink = await openSink(target, request.output ?? '-', writeContext, request.inputs);
   try {
     for await (const record of mergeInputs(readers, request, context)) {
       await routeRecord(record, sink, target, request, loss);
@@ -98,6 +99,19 @@ export async function writeRecords(
     throw error;
   }
   return loss;
+}
+
+/** Inputs are never modified: an output path that is one of the inputs is refused up front. */
+async function refuseOverwritingInputs(request: ConvertRequest): Promise<void> {
+  if (!request.output || request.output === '-') return;
+  const out = await stat(request.output).catch(() => undefined);
+  for (const input of request.inputs) {
+    const info = await stat(input).catch(() => undefined);
+    const same = out && info ? out.ino === info.ino && out.dev === info.dev : false;
+    if (same || resolve(input) === resolve(request.output)) {
+      throw new UsageError(`the output ${request.output} is an input; write to another file`);
+    }
+  }
 }
 
 function resolveTarget(id: string): Converter {
@@ -224,7 +238,12 @@ async function finishOrAbort(
 ): Promise<void> {
   if (messages.hasErrors) {
     await sink.abort();
-    throw new DataError(`${messages.count('error')} error(s) in the input`, messages.list);
+    const errors = messages.count('error');
+    throw new DataError(
+      `${errors} error(s) in the input`,
+      messages.list,
+      messages.list.length + Object.values(messages.omitted()).reduce((a, b) => a + b, 0),
+    );
   }
   if (strict && loss.lossy) {
     await sink.abort();
@@ -242,14 +261,19 @@ interface Sink {
   outputs(): string[];
 }
 
-async function openSink(target: Converter, output: string, context: WriteContext): Promise<Sink> {
+async function openSink(
+  target: Converter,
+  output: string,
+  context: WriteContext,
+  inputs: string[] = [],
+): Promise<Sink> {
   if (output === '-' && target.format.binary) {
     throw new UsageError(`${target.format.name} cannot be written to stdout; give -o <file>`);
   }
   if (target.format.multiSlide) return singleWriterSink(target, output, context);
   const folder = await isFolderTarget(output, target);
   return folder
-    ? new SlideFolderSink(target, output, context)
+    ? new SlideFolderSink(target, output, context, inputs)
     : singleSlideFileSink(target, output, context);
 }
 
@@ -288,11 +312,16 @@ class SlideFolderSink implements Sink {
   private readonly paths: string[] = [];
   private readonly usedNames = new Set<string>();
 
+  private readonly inputs: Set<string>;
+
   constructor(
     private readonly target: Converter,
     private readonly output: string,
     private readonly context: WriteContext,
-  ) {}
+    inputs: string[] = [],
+  ) {
+    this.inputs = new Set(inputs.map((p) => resolve(p)));
+  }
 
   async dictionary(record: DictionaryRecord): Promise<void> {
     if (record.type === 'slide') this.slides.set(record.id, record);
@@ -334,6 +363,9 @@ class SlideFolderSink implements Sink {
       );
     }
     const path = this.singleFile ? this.output : this.slidePath(slideId);
+    if (this.inputs.has(resolve(path))) {
+      throw new UsageError(`writing ${path} would overwrite an input; give another -o folder`);
+    }
     const writer = await this.target.createWriter!({ path }, this.context);
     this.writers.set(slideId, writer);
     if (path !== '-') this.paths.push(path);

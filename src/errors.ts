@@ -34,6 +34,8 @@ export class DataError extends SlidepackError {
   constructor(
     message: string,
     readonly messages: Message[],
+    /** How many problems there were in all; `messages` may hold only the first of each kind. */
+    readonly total = messages.length,
   ) {
     super(message);
   }

@@ -50,6 +50,8 @@ export function reportError(error: unknown, verbose: boolean, json: boolean): nu
   }
   if (error instanceof DataError) {
     for (const message of error.messages) process.stderr.write(`${formatMessage(message)}\n`);
+    const more = error.total - error.messages.length;
+    if (more > 0) process.stderr.write(`… and ${more} more like these, not shown\n`);
   }
   const text = error instanceof Error ? error.message : String(error);
   process.stderr.write(`error: ${text}\n`);

@@ -1,8 +1,35 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, rmSync, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
+
+/** Temporary files and folders not yet renamed into place, removed if the process is stopped. */
+const pending = new Set<string>();
+let handlersInstalled = false;
+
+/**
+ * Remember a temporary path until {@link forgetTemporary}: Ctrl-C or a kill signal then removes
+ * it before the process exits, so a stopped run leaves nothing half-written behind.
+ */
+export function trackTemporary(path: string): void {
+  pending.add(path);
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    process.once(signal, () => {
+      for (const temp of pending) rmSync(temp, { recursive: true, force: true });
+      process.exit(code);
+    });
+  }
+}
+
+export function forgetTemporary(path: string): void {
+  pending.delete(path);
+}
 
 /**
  * A file written beside its final path under a temporary name and renamed into place only
@@ -19,11 +46,13 @@ export class AtomicFile {
 
   async prepare(): Promise<void> {
     await mkdir(dirname(this.path), { recursive: true });
+    trackTemporary(this.tempPath);
   }
 
   async commit(): Promise<void> {
     if (this.done) return;
     await rename(this.tempPath, this.path);
+    forgetTemporary(this.tempPath);
     this.done = true;
   }
 
@@ -31,6 +60,7 @@ export class AtomicFile {
     if (this.done) return;
     this.done = true;
     await rm(this.tempPath, { force: true });
+    forgetTemporary(this.tempPath);
   }
 }
 

@@ -3,6 +3,7 @@ import { constants } from 'node:fs';
 import { copyFile, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { InputError } from '../errors.js';
+import { forgetTemporary, trackTemporary } from '../io/atomic.js';
 import { sha256File } from '../io/hash.js';
 import { type Logger, silentLogger } from '../log.js';
 import { Messages } from '../messages.js';
@@ -78,13 +79,16 @@ export async function buildRelease(options: BuildOptions): Promise<BuildResult> 
   if (plan.problems.length) throw new InputError(`cannot build: ${plan.problems.join('; ')}`);
 
   const temp = join(dirname(finalDir), `.${version}.building-${randomBytes(4).toString('hex')}`);
+  trackTemporary(temp);
   try {
     const result = await applyPlan(plan, temp, options, logger);
     await moveIntoPlace(temp, finalDir, version);
+    forgetTemporary(temp);
     logger.info(`release ${version} built in ${finalDir} (id ${result.releaseId})`);
     return { ...result, dir: finalDir };
   } catch (error) {
     await rm(temp, { recursive: true, force: true });
+    forgetTemporary(temp);
     throw explainBuildError(error, finalDir);
   }
 }
