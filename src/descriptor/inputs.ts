@@ -185,8 +185,14 @@ export async function readSlides(
     try {
       slides.set(basename(path), await readSlideInfo(path));
     } catch (error) {
-      messages.error('slides/unreadable', (error as Error).message, { file: path });
+      messages.error('slides/unreadable', withoutFile(error as Error, path), { file: path });
     }
   }
   return slides;
+}
+
+/** An error's text without the file name in front, for a message that names the file itself. */
+function withoutFile(error: Error, path: string): string {
+  const prefix = error instanceof InputError && error.file === path ? `${path}: ` : '';
+  return error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
 }

@@ -1,9 +1,9 @@
-import { basename, dirname, relative } from 'node:path';
+import { basename, dirname, relative, resolve } from 'node:path';
 import { Document } from 'yaml';
 import type { ConvertContext } from '../converter.js';
-import { discoverDataset } from '../job/discover.js';
+import { type DatasetFolder, discoverDataset } from '../job/discover.js';
 import { silentLogger } from '../log.js';
-import type { Messages } from '../messages.js';
+import { formatMessage, Messages } from '../messages.js';
 import type { AnnotationSet } from '../model/collect.js';
 import type { SlideInfo } from '../slide/info.js';
 import { findLicenses, readSet, readSlides } from './inputs.js';
@@ -18,6 +18,8 @@ export interface ScaffoldResult {
   annotationFiles: number;
   objects: number;
   licenses: string[];
+  /** Files that could not be read; left out of the descriptor and its counts. */
+  unreadable: string[];
 }
 
 interface ReadFile {
@@ -38,25 +40,21 @@ export async function scaffoldDescriptor(
 ): Promise<ScaffoldResult> {
   const found = await discoverDataset(folder);
   for (const m of found.messages.list) messages.add(m);
-  const context: ConvertContext = { messages, logger: silentLogger, options: {} };
+  const unreadable = found.messages.list.filter((m) => m.file).map((m) => m.file!);
   const slideNames = found.slides.map((path) => basename(path));
   const files: ReadFile[] = [];
   for (const { path, converter } of found.annotations) {
-    files.push({
-      path,
-      format: converter.format.id,
-      set: await readSet([{ converter, path }], context, slideNames),
-    });
+    const own = new Messages();
+    const context: ConvertContext = { messages: own, logger: silentLogger, options: {} };
+    const set = await readSet([{ converter, path }], context, slideNames);
+    for (const m of own.list) messages.add(m);
+    if (own.hasErrors) unreadable.push(path);
+    else files.push({ path, format: converter.format.id, set });
   }
   const { primary, copies } = pairCopies(files);
-  const set = primary.length
-    ? await readSet(
-        primary.map((f) => ({ converter: converterOf(found, f.path), path: f.path })),
-        context,
-        slideNames,
-      )
-    : undefined;
+  const set = primary.length ? await mergedSet(found, primary, slideNames, messages) : undefined;
   const slides = await readSlides(found.slides, messages);
+  for (const path of found.slides) if (!slides.has(basename(path))) unreadable.push(path);
   const licenses = [
     ...new Set(files.flatMap((f) => findLicenses(f.set, [f.path]).map((l) => l.spdx))),
   ];
@@ -64,16 +62,40 @@ export async function scaffoldDescriptor(
   const name = files.map((f) => f.set.dataset?.name).find(Boolean);
   const data = descriptorData({ base, folder, files, copies, set, slides, licenses, name });
   return {
-    text: render(data, licenses, files),
+    text: render(
+      data,
+      licenses,
+      files,
+      unreadable.map((path) => rel(base, path)),
+    ),
     slides: new Set([...(set?.slides.keys() ?? []), ...slides.keys()]).size,
     annotationFiles: files.length,
     objects: set?.objects.length ?? 0,
     licenses,
+    unreadable,
   };
 }
 
-function converterOf(found: Awaited<ReturnType<typeof discoverDataset>>, path: string) {
-  return found.annotations.find((a) => a.path === path)!.converter;
+/**
+ * The readable files merged into one set. Each file's own problems were reported when it was
+ * read alone, so only what merging adds (a conflict between files) is reported here.
+ */
+async function mergedSet(
+  found: DatasetFolder,
+  primary: ReadFile[],
+  slideNames: string[],
+  messages: Messages,
+): Promise<AnnotationSet> {
+  const seen = new Set(messages.list.map(formatMessage));
+  const own = new Messages();
+  const context: ConvertContext = { messages: own, logger: silentLogger, options: {} };
+  const inputs = primary.map((f) => ({
+    converter: found.annotations.find((a) => a.path === f.path)!.converter,
+    path: f.path,
+  }));
+  const set = await readSet(inputs, context, slideNames);
+  for (const m of own.list) if (!seen.has(formatMessage(m))) messages.add(m);
+  return set;
 }
 
 /** Two files with the same slides and object count hold the same objects in two formats. */
@@ -121,7 +143,7 @@ function descriptorData(f: Found): Record<string, unknown> {
         );
   return {
     schema: 'slidepack.dataset/1',
-    identity: identity(f.name ?? basename(f.folder), set),
+    identity: identity(f.name ?? basename(resolve(f.folder)), set),
     files: {
       ...(f.slides.size
         ? { slides: rel(f.base, commonFolder([...f.slides.values()].map((s) => s.path))) }
@@ -307,12 +329,24 @@ function commonFolder(paths: string[]): string {
   });
 }
 
-function render(data: Record<string, unknown>, licenses: string[], files: ReadFile[]): string {
+function render(
+  data: Record<string, unknown>,
+  licenses: string[],
+  files: ReadFile[],
+  unreadable: string[],
+): string {
   const doc = new Document(data, { keepSourceTokens: false });
   doc.commentBefore = [
     ' Dataset descriptor for slidepack (schema: schemas/dataset.schema.json).',
     ' Filled in by slidepack init from the data. Every TODO(human) answer is a question only a',
     ' person can answer; `slidepack datasheet` lists the must fields still open and stops.',
+    ...(unreadable.length
+      ? [
+          ' These files could not be read and are left out of the lists and counts below;',
+          ' fix or remove them, then run `slidepack init --force` again:',
+          ...unreadable.map((path) => `   ${path}`),
+        ]
+      : []),
   ].join('\n');
   const dist = doc.getIn(['distribution', 'license'], true) as
     | { commentBefore?: string }

@@ -1,7 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { copyFile, open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers.js';
+import { real, runCli, SLIDES, tempDir } from '../helpers.js';
 import { midogDataOnly, midogFolder, threeSlidesFolder } from './folders.js';
 
 describe('dataset descriptor validation', () => {
@@ -130,4 +132,48 @@ describe('slidepack init', () => {
     expect(result.stderr).toMatch(/already exists; give --force/);
     expect(await readFile(descriptor, 'utf8')).toBe(before);
   });
+
+  it('should refuse a folder that does not exist with exit 1 and write nothing', async () => {
+    const dir = await tempDir();
+    const missing = join(dir, 'nowhere');
+    const result = await runCli(['init', `${missing}/`]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/nowhere\/?: no such folder/);
+    expect(existsSync(missing)).toBe(false);
+  });
+
+  it('should report each unreadable file once, leave it out of the counts and exit 1', async () => {
+    const dir = await tempDir('slidepack-init-');
+    await copyFile(join(SLIDES, 'CMU-1-Small-Region.svs'), join(dir, 'CMU-1-Small-Region.svs'));
+    await copyFile(real('asap-xml', 'pathml_tissue_tumor_001.xml'), join(dir, 'good.xml'));
+    const jpeg = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#f00' } });
+    await writeFile(join(dir, 'photo.svs'), await jpeg.jpeg().toBuffer());
+    await writeFile(join(dir, 'cut.tiff'), await head(join(SLIDES, 'CMU-1-Small-Region.svs'), 1e5));
+    const geojson = real('qupath-geojson', 'lmd_objects.geojson');
+    await writeFile(join(dir, 'broken.geojson'), await head(geojson, 3000));
+    const result = await runCli(['init', dir]);
+    expect(result.code).toBe(1);
+    for (const name of ['photo.svs', 'cut.tiff', 'broken.geojson']) {
+      const lines = result.stderr.split('\n').filter((l) => l.startsWith(join(dir, name)));
+      expect(lines, `${name}:\n${result.stderr}`).toHaveLength(1);
+    }
+    expect(result.stderr).toMatch(/written without 3 unreadable file\(s\)/);
+    const text = await readFile(join(dir, 'dataset.yaml'), 'utf8');
+    // One slide file and one slide named by the ASAP file; no broken slide or its annotations.
+    expect(text).toMatch(/slides: 2\n\s+objects: 12\n/);
+    expect(text).not.toMatch(/path: broken\.geojson/);
+    expect(text).toMatch(/left out of the lists and counts below[^]*# {3}photo\.svs/);
+  });
 });
+
+/** The first bytes of a file, as a truncated copy. */
+async function head(path: string, bytes: number): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { UsageError } from '../../errors.js';
+import type { ScaffoldResult } from '../../descriptor/scaffold.js';
+import { InputError, UsageError } from '../../errors.js';
 import { openOutput } from '../../io/output.js';
-import { Messages, formatMessage } from '../../messages.js';
+import { Messages } from '../../messages.js';
 import { type GlobalArgs, loggerFor, printJson } from '../context.js';
 
 interface InitArgs extends GlobalArgs {
@@ -14,6 +16,10 @@ interface InitArgs extends GlobalArgs {
 
 async function handler(args: InitArgs): Promise<void> {
   const logger = loggerFor(args);
+  const folder = await stat(args.folder).catch(() => undefined);
+  if (!folder?.isDirectory()) {
+    throw new InputError(folder ? 'is not a folder' : 'no such folder', args.folder);
+  }
   const target = args.output ?? join(args.folder, 'dataset.yaml');
   if (existsSync(target) && !args.force) {
     throw new UsageError(`${target} already exists; give --force to replace it`);
@@ -24,19 +30,34 @@ async function handler(args: InitArgs): Promise<void> {
     target,
     messages,
   );
-  for (const m of messages.list) {
-    logger.report(m);
-  }
+  for (const m of messages.list) logger.report(m);
   const out = await openOutput(target);
   await out.write(result.text);
   await out.commit();
   const todos = (result.text.match(/TODO\(human\)/g) ?? []).length;
-  logger.info(
+  logger.info(summary(target, result, todos));
+  if (result.unreadable.length) {
+    // The scaffold of the readable files is still worth having, but the run is not clean.
+    logger.error(
+      `${target} was written without ${result.unreadable.length} unreadable file(s) ` +
+        '(listed at its top); fix or remove them and run init --force again',
+    );
+    process.exitCode = 1;
+  }
+  if (args.json) {
+    const ok = result.unreadable.length === 0;
+    printJson({ ok, descriptor: target, ...result, text: undefined, todos });
+  }
+}
+
+function summary(target: string, result: ScaffoldResult, todos: number): string {
+  const license = result.licenses.length
+    ? `, license from the data: ${result.licenses.join(', ')}`
+    : '';
+  return (
     `${target}: ${result.slides} slide(s), ${result.annotationFiles} annotation file(s), ` +
-      `${result.objects} object(s)${result.licenses.length ? `, license from the data: ${result.licenses.join(', ')}` : ''}; ` +
-      `${todos} TODO(human) answer(s) left`,
+    `${result.objects} object(s)${license}; ${todos} TODO(human) answer(s) left`
   );
-  if (args.json) printJson({ ok: true, descriptor: target, ...result, text: undefined, todos });
 }
 
 export const initCommand: CommandModule<GlobalArgs, InitArgs> = {
