@@ -162,7 +162,7 @@ describe('slidepack init', () => {
     // One slide file and one slide named by the ASAP file; no broken slide or its annotations.
     expect(text).toMatch(/slides: 2\n\s+objects: 12\n/);
     expect(text).not.toMatch(/path: broken\.geojson/);
-    expect(text).toMatch(/left out of the lists and counts below[^]*# {3}photo\.svs/);
+    expect(text).toMatch(/left out of the lists and counts below[\s\S]*# {3}photo\.svs/);
   });
 });
 
