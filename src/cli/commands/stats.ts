@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { basename, normalize } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { loadSet } from '../../check/load.js';
 import { formatIds } from '../../formats.js';
@@ -37,11 +37,24 @@ async function handler(args: StatsArgs): Promise<void> {
 
 /** With several inputs, `convert`'s merge prefixes object ids with the input's number. */
 function byFile(inputs: string[]): (object: AnnotationObject) => string | undefined {
-  if (inputs.length === 1) return () => basename(inputs[0]!);
-  return (object) => {
-    const n = Number(object.id.slice(0, object.id.indexOf('/')));
-    return inputs[n - 1] === undefined ? undefined : basename(inputs[n - 1]!);
-  };
+  const labels = fileLabels(inputs);
+  if (inputs.length === 1) return () => labels[0];
+  return (object) => labels[Number(object.id.slice(0, object.id.indexOf('/'))) - 1];
+}
+
+/**
+ * One annotator id per input file: its name when the names differ, else the path as given
+ * (A/slide.geojson and B/slide.geojson are two readers), numbered if a path is repeated.
+ */
+export function fileLabels(inputs: string[]): string[] {
+  const names = inputs.map((path) => basename(path));
+  const labels = new Set(names).size === names.length ? names : inputs.map(normalize);
+  const seen = new Map<string, number>();
+  return labels.map((label) => {
+    const n = (seen.get(label) ?? 0) + 1;
+    seen.set(label, n);
+    return labels.indexOf(label) === labels.lastIndexOf(label) ? label : `${label}#${n}`;
+  });
 }
 
 async function slideInfos(paths: string[], args: StatsArgs): Promise<Map<string, SlideInfo>> {
