@@ -42,7 +42,8 @@ export async function runDatasheet(request: DatasheetRequest): Promise<Datasheet
   const inputs = await readDatasetInputs(loaded, messages);
   const output = resolve(request.output ?? loaded.dir);
   const paths = [loaded.path, ...inputs.annotationFiles.map((f) => f.path), ...inputs.slideFiles];
-  const files = request.check ? [] : await describeFiles(paths, output);
+  // Paths are the data set's own (relative to the descriptor), wherever the documents go.
+  const files = request.check ? [] : await describeFiles([...new Set(paths)], loaded.dir);
   const written = await writeReleaseDocuments({
     releaseDir: output,
     descriptorPath: loaded.path,

@@ -120,9 +120,14 @@ describe('datasheet for the real MIDOG data', () => {
       const sha = createHash('sha256')
         .update(await readFile(path))
         .digest('hex');
-      expect(listed.get(`../${name}`), name).toBe(sha);
+      expect(listed.get(name), name).toBe(sha);
     }
     expect(doc.distribution).toHaveLength(3);
+    // Written to out/, the paths are still the data set's own, never climbing out of it.
+    for (const file of doc.distribution) {
+      expect([file['@id'], file.name]).toEqual([file.contentUrl, file.contentUrl]);
+      expect(file.contentUrl).not.toMatch(/^\.\.\/|^\//);
+    }
     const rai = 'http://mlcommons.org/croissant/RAI/';
     expect(dataset[`${rai}dataAnnotationProtocol`]).toBeDefined();
     expect(doc['rai:dataAnnotationPlatform']).toBe('SlideRunner 1.31');
