@@ -247,7 +247,16 @@ async function finishOrAbort(
   }
   if (strict && loss.lossy) {
     await sink.abort();
-    throw new DataError(`--strict: the target could not hold everything (${loss.summary()})`, []);
+    const error = new DataError(
+      '--strict: the target could not hold everything, so nothing was written (losses: ' +
+        `${loss
+          .entriesList()
+          .map((e) => `${e.code} ${e.count}`)
+          .join(', ')})`,
+      [],
+    );
+    error.report = loss;
+    throw error;
   }
   await sink.end();
 }

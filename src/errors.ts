@@ -39,6 +39,9 @@ export class DataError extends SlidepackError {
   ) {
     super(message);
   }
+
+  /** The loss report of a conversion that `--strict` stopped, so it can still be written. */
+  report?: unknown;
 }
 
 /** Object storage refused or failed; carries the store's error code and the key. Exit 1. */

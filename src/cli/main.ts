@@ -43,8 +43,11 @@ export async function main(argv: string[]): Promise<void> {
 
 /** The one place errors become messages and exit codes. */
 export function reportError(error: unknown, verbose: boolean, json: boolean): number {
-  const known = error instanceof SlidepackError;
-  const exitCode = known ? error.exitCode : 1;
+  // A file the system refused (missing folder, a file where a folder should be, no space, no
+  // permission) is the user's to fix, not a bug: one line and exit 1.
+  const systemError = isSystemError(error);
+  const known = error instanceof SlidepackError || systemError;
+  const exitCode = error instanceof SlidepackError ? error.exitCode : 1;
   if (json) {
     process.stdout.write(`${JSON.stringify(errorJson(error, exitCode))}\n`);
   }
@@ -64,6 +67,11 @@ export function reportError(error: unknown, verbose: boolean, json: boolean): nu
   }
   if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   return exitCode;
+}
+
+function isSystemError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code) && error instanceof Error;
 }
 
 function errorJson(error: unknown, exitCode: number) {

@@ -1,7 +1,8 @@
-import { writeFile } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
 import { convert } from '../../convert.js';
+import { DataError } from '../../errors.js';
 import { converters, formatIds } from '../../formats.js';
+import { openOutput } from '../../io/output.js';
 import { type GlobalArgs, loggerFor, printJson } from '../context.js';
 
 interface ConvertArgs extends GlobalArgs {
@@ -57,8 +58,14 @@ async function handler(args: ConvertArgs): Promise<void> {
     strict: args.strict ?? false,
     options: args,
     logger,
+  }).catch(async (error: unknown) => {
+    // --strict stops before writing the output, but the report says what would have been lost.
+    if (error instanceof DataError && error.report && args.report) {
+      await writeReport(args.report, error.report);
+    }
+    throw error;
   });
-  if (args.report) await writeFile(args.report, `${JSON.stringify(result.loss, null, 2)}\n`);
+  if (args.report) await writeReport(args.report, result.loss);
   for (const message of result.messages.list) logger.report(message);
   logger.info(result.loss.summary());
   if (args.json && args.output && args.output !== '-') {
@@ -69,6 +76,12 @@ async function handler(args: ConvertArgs): Promise<void> {
       messages: result.messages.list,
     });
   }
+}
+
+async function writeReport(path: string, report: unknown): Promise<void> {
+  const out = await openOutput(path);
+  await out.write(`${JSON.stringify(report, null, 2)}\n`);
+  await out.commit();
 }
 
 export const convertCommand: CommandModule<GlobalArgs, ConvertArgs> = {

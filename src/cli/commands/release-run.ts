@@ -14,36 +14,38 @@ interface RunArgs extends StoreArgs {
 }
 
 function builder(yargs: Argv): Argv<RunArgs> {
-  return storeOptions(yargs)
-    .positional('folder', {
-      type: 'string',
-      describe: 'dataset folder: slides, annotations, dataset.yaml',
-    })
-    // --version here names the release, as the issue and `release build` spell it.
-    .version(false)
-    .option('version', {
-      alias: 'release-version',
-      type: 'string',
-      describe: 'semantic version X.Y.Z (default: identity.version in dataset.yaml)',
-    })
-    .option('to', {
-      type: 'string',
-      describe: 's3://bucket/prefix or file:///path (default: the local store ./releases)',
-    })
-    .option('public', { type: 'boolean', describe: 'grant anonymous read on an s3:// release' })
-    .option('archive', {
-      choices: ['zip', 'tar.gz'] as const,
-      describe: 'also pack the annotations',
-    })
-    .option('build-dir', {
-      type: 'string',
-      describe: 'where releases are assembled (default .slidepack/builds)',
-    })
-    .example('$0 release examples/dataset', 'check, document and publish to ./releases')
-    .example(
-      '$0 release wsi/ --to s3://open-data/midog --endpoint http://127.0.0.1:7480 --public',
-      'publish to an S3-compatible store',
-    ) as Argv<RunArgs>;
+  return (
+    storeOptions(yargs)
+      .positional('folder', {
+        type: 'string',
+        describe: 'dataset folder: slides, annotations, dataset.yaml',
+      })
+      // --version here names the release, as the issue and `release build` spell it.
+      .version(false)
+      .option('version', {
+        alias: 'release-version',
+        type: 'string',
+        describe: 'semantic version X.Y.Z (default: identity.version in dataset.yaml)',
+      })
+      .option('to', {
+        type: 'string',
+        describe: 's3://bucket/prefix or file:///path (default: the local store ./releases)',
+      })
+      .option('public', { type: 'boolean', describe: 'grant anonymous read on an s3:// release' })
+      .option('archive', {
+        choices: ['zip', 'tar.gz'] as const,
+        describe: 'also pack the annotations',
+      })
+      .option('build-dir', {
+        type: 'string',
+        describe: 'where releases are assembled (default .slidepack/builds)',
+      })
+      .example('$0 release examples/dataset', 'check, document and publish to ./releases')
+      .example(
+        '$0 release wsi/ --to s3://open-data/midog --endpoint http://127.0.0.1:7480 --public',
+        'publish to an S3-compatible store',
+      ) as Argv<RunArgs>
+  );
 }
 
 async function handler(args: RunArgs): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { formatMessage } from '../../messages.js';
-import { releaseRunCommand } from './release-run.js';
 import { type GlobalArgs, loggerFor, printJson } from '../context.js';
+import { releaseRunCommand } from './release-run.js';
 
 interface BuildArgs extends GlobalArgs {
   slides: string;

@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { SplitUnit } from '../../descriptor/types.js';
 import { DataError, UsageError } from '../../errors.js';
-import { Messages, formatMessage } from '../../messages.js';
+import { formatMessage, Messages } from '../../messages.js';
 import { type GlobalArgs, loggerFor, printJson, printLines } from '../context.js';
 
 interface SplitArgs extends GlobalArgs {
