@@ -138,7 +138,8 @@ async function publishAndVerify(
   const report = await verifyRelease(to, { s3, version: published.version, logger });
   if (report.missing.length || report.bad.length) {
     summary.blocked.push(
-      `the published release does not verify: ${report.bad.length} bad, ${report.missing.length} missing`,
+      'the published release does not verify: ' +
+        `${report.bad.length} bad, ${report.missing.length} missing`,
     );
     return;
   }

@@ -15,7 +15,8 @@ async function sha256(path: string): Promise<string> {
 async function manySpots(path: string, count: number): Promise<void> {
   const lines = [
     '{"type":"dataset","schema":"slidepack.canonical/1","sources":[]}',
-    '{"type":"slide","id":"s.svs","name":"s.svs","frame":{"origin":"full-frame","pixelConvention":"corner"}}',
+    '{"type":"slide","id":"s.svs","name":"s.svs",' +
+      '"frame":{"origin":"full-frame","pixelConvention":"corner"}}',
     '{"type":"class","id":"mitosis","name":"mitosis","path":["mitosis"]}',
   ];
   for (let i = 0; i < count; i++) {

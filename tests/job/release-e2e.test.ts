@@ -57,7 +57,8 @@ const PYTHON_COUNTS: Record<string, string> = {
     '"select count(*) from Annotations").fetchone()[0] for f in sys.argv[1:]))',
   'asap-xml':
     'import sys,xml.etree.ElementTree as E; ' +
-    'print(sum(len(E.parse(f).getroot().findall("./Annotations/Annotation")) for f in sys.argv[1:]))',
+    'print(sum(len(E.parse(f).getroot().findall("./Annotations/Annotation")) ' +
+    'for f in sys.argv[1:]))',
   // ImageScope layers are Annotation elements; the objects are their Region elements, except
   // NegativeROA regions, which are holes of the region around them.
   'imagescope-xml':

@@ -80,7 +80,8 @@ export function describeSummary(s: ReleaseJobSummary): string[] {
   for (const f of s.formats) {
     const losses = Object.entries(f.losses).map(([code, n]) => `${code} ${n}`);
     lines.push(
-      `  ${f.format.padEnd(18)} ${f.written} written${losses.length ? `; ${losses.join(', ')}` : ''}`,
+      `  ${f.format.padEnd(18)} ${f.written} written` +
+        (losses.length ? `; ${losses.join(', ')}` : ''),
     );
   }
   for (const left of s.leftOut) lines.push(`  left out    ${left.step}: ${left.reason}`);
