@@ -41,7 +41,7 @@ export async function* readCoco(input: ReadInput, context: ConvertContext): Reco
     bboxParams: decision.params,
     boxesAsPoints: context.options['boxes-as-points'] === true,
   };
-  yield* streamAnnotations(input.path, survey, scope);
+  if (survey.annotationCount > 0) yield* streamAnnotations(input.path, survey, scope);
 }
 
 function bboxOption(context: ConvertContext): string | undefined {

@@ -15,7 +15,7 @@ export interface Survey {
   categories: Map<string, CategoryEntry>;
   /** Top-level members other than the three arrays, verbatim (info, licenses, …). */
   members: Record<string, unknown>;
-  /** Every top-level key seen, so pass 2 can skip all but `annotations`. */
+  /** Every top-level key present, so pass 2 can skip all but `annotations`. */
   keys: Set<string>;
   annotationCount: number;
   /** Longest MIDOG++-style `labels` array. */
@@ -58,7 +58,7 @@ export async function surveyFile(path: string, context: ConvertContext): Promise
       addEntry(survey.categories, category, 'category', path, context);
     } else surveyAnnotation(survey, ids, value, pointer, path, context);
   }
-  checkRequired(survey, path);
+  await findUnsplit(survey, path);
   for (const [id, first, again] of ids.duplicates()) {
     survey.skip.add(again);
     const [a, b] = [`/annotations/${first}`, `/annotations/${again}`];
@@ -77,16 +77,31 @@ function notCoco(path: string, type: string): InputError {
   );
 }
 
+/**
+ * The scanner yields nothing for an empty array (or a value that is no array) under a split
+ * key, so a required key not seen in pass 1 is looked up once more, skipping everything seen.
+ * An empty `annotations` or `categories` array is valid COCO (slidepack writes such files).
+ */
+async function findUnsplit(survey: Survey, path: string): Promise<void> {
+  if (REQUIRED.every((key) => survey.keys.has(key))) return;
+  const values: Record<string, unknown> = {};
+  const options = { splitKeys: new Set<string>(), skipKeys: survey.keys, file: path };
+  for await (const event of scanJsonFile(path, options)) {
+    if (event.kind === 'member') values[event.key] = parse(event.text, `/${event.key}`, path);
+  }
+  for (const key of REQUIRED) {
+    if (!(key in values)) continue;
+    if (!Array.isArray(values[key])) {
+      throw new InputError(`not a COCO file: "${key}" is not an array`, path, `/${key}`);
+    }
+    survey.keys.add(key);
+  }
+  checkRequired(survey, path);
+}
+
 function checkRequired(survey: Survey, path: string): void {
   const missing = REQUIRED.filter((key) => !survey.keys.has(key));
-  if (missing.length === 0) {
-    for (const key of REQUIRED) {
-      if (key in survey.members) {
-        throw new InputError(`not a COCO file: "${key}" is not an array`, path, `/${key}`);
-      }
-    }
-    return;
-  }
+  if (missing.length === 0) return;
   throw new InputError(
     `not a COCO file: no ${missing.map((k) => `"${k}"`).join(', ')} member` +
       `${missing.length > 1 ? 's' : ''}; expected an object with "images", "annotations" ` +
