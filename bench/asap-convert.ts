@@ -18,18 +18,6 @@ import { measure, row } from './measure.js';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(ROOT, 'bin', 'slidepack.js');
 
-/** A small deterministic generator, so runs compare like with like. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** One CAMELYON-like polygon of 200 float32-looking vertices. */
 function annotation(next: () => number, i: number): string {
   const cx = 10000 + (i % 300) * 300;
@@ -49,7 +37,7 @@ function annotation(next: () => number, i: number): string {
 
 async function generate(path: string, megabytes: number): Promise<void> {
   const out = createWriteStream(path, { highWaterMark: 1 << 20 });
-  const next = random(megabytes);
+  const next = seededRandom(megabytes);
   out.write('<?xml version="1.0"?>\n<ASAP_Annotations>\n\t<Annotations>\n');
   let written = 0;
   for (let i = 0; written < megabytes * 1e6; i++) {
@@ -75,6 +63,7 @@ async function generate(path: string, megabytes: number): Promise<void> {
 const XML2JS = `
 import { readFileSync } from 'node:fs';
 import xml2js from 'xml2js';
+import { seededRandom } from '../src/util/random.js';
 const text = readFileSync(process.argv[1], 'utf8');
 const doc = await xml2js.parseStringPromise(text);
 const list = doc.ASAP_Annotations.Annotations[0].Annotation;
