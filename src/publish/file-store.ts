@@ -47,7 +47,12 @@ export class FileStore implements Store {
   }
 
   async probe(): Promise<StoreCapabilities> {
-    return { createOnly: 'native', compareAndSwap: 'native', checksums: 'sha256' };
+    return {
+      createOnly: 'native',
+      compareAndSwap: 'native',
+      checksums: 'sha256',
+      bodyCheck: 'sha256',
+    };
   }
 
   private path(key: string): string {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { PublishError } from '../errors.js';
 import { Limit } from './limit.js';
+import { FileHasher, giveBack, type PartDigest, takeBuffer } from './part-hasher.js';
 import { errorCode, withPayloadHash } from './s3-client.js';
 import type { LocalFile, UploadHooks } from './store.js';
 
@@ -24,6 +25,11 @@ export interface MultipartTarget {
   bucket: string;
   key: string;
   sha256Checksums: boolean;
+  /**
+   * The store refuses a part whose bytes differ from its signed SHA-256
+   * (`x-amz-content-sha256`), so Content-MD5 would add nothing but a second hash of every byte.
+   */
+  sha256Verified: boolean;
   /** Called before the upload is completed: throws when the key appeared meanwhile. */
   guard(): Promise<void>;
 }
@@ -34,13 +40,25 @@ interface DonePart {
   ChecksumSHA256?: string;
 }
 
+type Existing = Map<number, { etag: string; size: number }>;
+
+/** One upload in progress: where it goes, what is already there, who hashes it. */
+interface Upload {
+  target: MultipartTarget;
+  uploadId: string;
+  existing: Existing;
+  hasher: FileHasher;
+  hooks: UploadHooks;
+}
+
 /**
  * Upload a large file in parts, resuming an earlier upload of it when the journal knows one:
  * parts already on the store whose size and MD5 (the part ETag) match the local bytes are
- * kept; every new part is sent with Content-MD5 (and SHA-256 where the store takes it) and its
- * returned ETag checked. Parts are read in order so the file's SHA-256 is computed from the
- * very bytes sent; a file that no longer matches its manifest is never completed. Returns the
- * object's expected ETag.
+ * kept. Every new part is sent with its SHA-256 signed (and as a checksum where the store takes
+ * one); stores that do not check the signed SHA-256 also get Content-MD5 and have the returned
+ * ETag compared. Parts are read once, in order, and hashed on a worker thread, which also
+ * computes the file's SHA-256 from the very bytes sent; a file that no longer matches its
+ * manifest is never completed. Returns the object's expected ETag.
  */
 export async function uploadMultipart(
   target: MultipartTarget,
@@ -48,27 +66,11 @@ export async function uploadMultipart(
   hooks: UploadHooks,
 ): Promise<string> {
   const { uploadId, existing } = await startOrResume(target, file, hooks);
-  const count = Math.ceil(file.size / PART_SIZE);
   const handle = await open(file.path, 'r');
+  const upload: Upload = { target, uploadId, existing, hasher: new FileHasher(), hooks };
   try {
-    const whole = createHash('sha256');
-    const jobs: Promise<DonePart>[] = [];
-    let failed = false;
-    for (let n = 1; n <= count && !failed; n++) {
-      const release = await partLimit.acquire();
-      const body = await readPart(handle, file, n).catch((error) => {
-        release();
-        throw error;
-      });
-      whole.update(body);
-      const job = sendPart(target, body, uploadId, n, existing, hooks).finally(release);
-      job.catch(() => {
-        failed = true;
-      });
-      jobs.push(job);
-    }
-    const parts = await Promise.all(jobs);
-    if (whole.digest('hex') !== file.sha256) {
+    const parts = await sendParts(upload, handle, file);
+    if ((await upload.hasher.whole()) !== file.sha256) {
       await abort(target, uploadId);
       throw new PublishError(
         `${file.path} changed since the release was built (hash mismatch)`,
@@ -85,13 +87,40 @@ export async function uploadMultipart(
       }),
     );
     const md5s = Buffer.concat(parts.map((p) => Buffer.from(p.ETag.replaceAll('"', ''), 'hex')));
-    return `${createHash('md5').update(md5s).digest('hex')}-${count}`;
+    return `${createHash('md5').update(md5s).digest('hex')}-${parts.length}`;
   } catch (error) {
     if (error instanceof PublishError && error.code === 'Exists') await abort(target, uploadId);
     throw error;
   } finally {
+    await upload.hasher.close();
     await handle.close();
   }
+}
+
+/** Read the parts in order (at most {@link partLimit} in memory) and send them concurrently. */
+async function sendParts(upload: Upload, handle: FileHandle, file: LocalFile) {
+  const count = Math.ceil(file.size / PART_SIZE);
+  const jobs: Promise<DonePart>[] = [];
+  let failed = false;
+  for (let n = 1; n <= count && !failed; n++) {
+    const release = await partLimit.acquire();
+    const body = await readPart(handle, file, n).catch((error) => {
+      release();
+      throw error;
+    });
+    // Handed to the hasher here, in part order, so the whole-file SHA-256 sees them in order.
+    const md5 = !upload.target.sha256Verified || upload.existing.has(n);
+    const digest = upload.hasher.part(body, md5);
+    const job = sendPart(upload, body, n, digest).finally(release);
+    job.then(
+      () => giveBack(body, partLimit.size),
+      () => {
+        failed = true;
+      },
+    );
+    jobs.push(job);
+  }
+  return Promise.all(jobs);
 }
 
 async function startOrResume(target: MultipartTarget, file: LocalFile, hooks: UploadHooks) {
@@ -111,12 +140,12 @@ async function startOrResume(target: MultipartTarget, file: LocalFile, hooks: Up
   );
   const uploadId = created.UploadId!;
   await hooks.started(target.key, uploadId);
-  return { uploadId, existing: new Map<number, { etag: string; size: number }>() };
+  return { uploadId, existing: new Map() as Existing };
 }
 
 /** Parts of an unfinished upload, or undefined when the store no longer knows it. */
 async function listParts(target: MultipartTarget, uploadId: string) {
-  const parts = new Map<number, { etag: string; size: number }>();
+  const parts: Existing = new Map();
   let marker: string | undefined;
   try {
     do {
@@ -140,14 +169,10 @@ async function listParts(target: MultipartTarget, uploadId: string) {
   return parts;
 }
 
-async function readPart(
-  handle: Awaited<ReturnType<typeof open>>,
-  file: LocalFile,
-  number: number,
-): Promise<Buffer> {
+async function readPart(handle: FileHandle, file: LocalFile, number: number): Promise<Buffer> {
   const offset = (number - 1) * PART_SIZE;
   const length = Math.min(PART_SIZE, file.size - offset);
-  const body = Buffer.allocUnsafe(length);
+  const body = takeBuffer(PART_SIZE, length);
   const { bytesRead } = await handle.read(body, 0, length, offset);
   if (bytesRead !== length) {
     throw new PublishError(`${file.path} is shorter than the manifest says`, 'BadDigest');
@@ -156,43 +181,46 @@ async function readPart(
 }
 
 async function sendPart(
-  target: MultipartTarget,
+  upload: Upload,
   body: Buffer,
-  uploadId: string,
   number: number,
-  existing: Map<number, { etag: string; size: number }>,
-  hooks: UploadHooks,
+  digesting: Promise<PartDigest>,
 ): Promise<DonePart> {
-  const length = body.length;
-  const md5 = createHash('md5').update(body).digest();
-  const digest = createHash('sha256').update(body).digest();
-  const sha = target.sha256Checksums ? digest.toString('base64') : undefined;
-  const done: DonePart = { PartNumber: number, ETag: `"${md5.toString('hex')}"` };
-  if (sha) done.ChecksumSHA256 = sha;
-  const have = existing.get(number);
-  if (have && have.size === length && have.etag === md5.toString('hex')) {
-    hooks.progress(length);
-    return done;
+  const { target, hooks } = upload;
+  const { sha256, md5 } = await digesting;
+  const sha = target.sha256Checksums ? sha256.toString('base64') : undefined;
+  const have = upload.existing.get(number);
+  if (md5 && have && have.size === body.length && have.etag === md5.toString('hex')) {
+    hooks.progress(body.length);
+    return part(number, md5.toString('hex'), sha);
   }
   const command = new UploadPartCommand({
     Bucket: target.bucket,
     Key: target.key,
-    UploadId: uploadId,
+    UploadId: upload.uploadId,
     PartNumber: number,
     Body: body,
-    ContentLength: length,
-    ContentMD5: md5.toString('base64'),
+    ContentLength: body.length,
+    ...(md5 ? { ContentMD5: md5.toString('base64') } : {}),
     ...(sha ? { ChecksumSHA256: sha } : {}),
   });
-  const sent = await target.client.send(withPayloadHash(command, digest.toString('hex')));
-  if ((sent.ETag ?? '').replaceAll('"', '') !== md5.toString('hex')) {
+  const sent = await target.client.send(withPayloadHash(command, sha256.toString('hex')));
+  const etag = (sent.ETag ?? '').replaceAll('"', '');
+  // Without MD5 the store vouched for the bytes by checking their signed SHA-256.
+  if (md5 ? etag !== md5.toString('hex') : !/^[0-9a-f]{32}$/.test(etag)) {
     throw new PublishError(
-      `part ${number} of ${target.key} arrived damaged (ETag mismatch)`,
+      `part ${number} of ${target.key} arrived damaged (ETag ${etag || 'missing'})`,
       'BadDigest',
       target.key,
     );
   }
-  hooks.progress(length);
+  hooks.progress(body.length);
+  return part(number, etag, sha);
+}
+
+function part(number: number, md5Hex: string, sha?: string): DonePart {
+  const done: DonePart = { PartNumber: number, ETag: `"${md5Hex}"` };
+  if (sha) done.ChecksumSHA256 = sha;
   return done;
 }
 

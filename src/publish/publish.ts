@@ -106,8 +106,13 @@ function describeCapabilities(store: Store, caps: StoreCapabilities, logger: Log
       : 'checked guard (ETag compared before write)';
   const sums =
     caps.checksums === 'sha256' ? 'SHA-256 sent with every upload' : 'SHA-256 refused; MD5 only';
+  const bodies =
+    caps.bodyCheck === 'sha256'
+      ? 'the store checks the signed SHA-256 of every body'
+      : 'the store does not check signed SHA-256; Content-MD5 sent and ETags compared';
   logger.info(
-    `${store.url}: create-only writes: ${create}; index updates: ${swap}; checksums: ${sums}`,
+    `${store.url}: create-only writes: ${create}; index updates: ${swap}; checksums: ${sums}; ` +
+      bodies,
   );
   logger.event('capabilities', { ...caps });
 }

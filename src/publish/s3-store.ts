@@ -69,8 +69,14 @@ export class S3Store implements Store {
         this.quoteIfMatch = false;
       }
     }
+    const bodyCheck = (await this.tryPut(key, body, { wrongPayloadHash: true })) ? 'md5' : 'sha256';
     await this.removeProbe(key);
-    this.caps = { createOnly, compareAndSwap, checksums: checksums ? 'sha256' : 'none' };
+    this.caps = {
+      createOnly,
+      compareAndSwap,
+      checksums: checksums ? 'sha256' : 'none',
+      bodyCheck,
+    };
     return this.caps;
   }
 
@@ -78,24 +84,28 @@ export class S3Store implements Store {
   private async tryPut(
     key: string,
     body: Buffer,
-    how: { sha256?: boolean; ifNoneMatch?: boolean; ifMatch?: string },
+    how: { sha256?: boolean; ifNoneMatch?: boolean; ifMatch?: string; wrongPayloadHash?: boolean },
   ): Promise<boolean> {
     try {
-      await this.client.send(
-        new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: joinKey(this.prefix, key),
-          Body: body,
-          ...(how.sha256
-            ? { ChecksumSHA256: createHash('sha256').update(body).digest('base64') }
-            : {}),
-          ...(how.ifNoneMatch ? { IfNoneMatch: '*' } : {}),
-          ...(how.ifMatch ? { IfMatch: how.ifMatch } : {}),
-        }),
-      );
+      const command = new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: joinKey(this.prefix, key),
+        Body: body,
+        ...(how.sha256
+          ? { ChecksumSHA256: createHash('sha256').update(body).digest('base64') }
+          : {}),
+        ...(how.ifNoneMatch ? { IfNoneMatch: '*' } : {}),
+        ...(how.ifMatch ? { IfMatch: how.ifMatch } : {}),
+      });
+      // The SHA-256 of other bytes: a store that checks signed payloads refuses the body.
+      const wrong = createHash('sha256').update('not the body').digest('hex');
+      await this.client.send(how.wrongPayloadHash ? withPayloadHash(command, wrong) : command);
       return true;
     } catch (error) {
       const status = statusOf(error);
+      if (how.wrongPayloadHash && status === 400 && /sha256|digest/i.test(errorCode(error))) {
+        return false;
+      }
       if (how.sha256 && status === 400) return false;
       if (status === 412 || status === 501) return false;
       throw this.explain(error, key);
@@ -164,6 +174,7 @@ export class S3Store implements Store {
                 bucket: this.bucket,
                 key: fullKey,
                 sha256Checksums: caps.checksums === 'sha256',
+                sha256Verified: caps.bodyCheck === 'sha256',
                 guard,
               },
               file,

@@ -21,6 +21,11 @@ export interface StoreCapabilities {
   compareAndSwap: 'native' | 'guard';
   /** `sha256`: SHA-256 checksums are sent with every upload; `none`: the store rejects them. */
   checksums: 'sha256' | 'none';
+  /**
+   * How the store checks the bytes it receives: `sha256`: it refuses a body whose SHA-256
+   * differs from the signed one; `md5`: only Content-MD5 (and the returned ETag) is checked.
+   */
+  bodyCheck: 'sha256' | 'md5';
 }
 
 /** A local file to upload, with what the manifest says about it. */
