@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataLicense } from '../descriptor/inputs.js';
 import { checkLevels } from '../descriptor/levels.js';
-import { incompatibility, spdxLicense } from '../descriptor/license.js';
+import { incompatibility, licenseTerms, spdxLicense } from '../descriptor/license.js';
 import type { LoadedDescriptor } from '../descriptor/load.js';
 import { validateDescriptor } from '../descriptor/validate.js';
 import type { Messages } from '../messages.js';
@@ -89,7 +89,9 @@ function checkDataLicenses(
         {
           file: loaded.path,
           place: `distribution.license.${part}`,
-          expected: `a license at least as restrictive as ${license.spdx}`,
+          expected: licenseTerms(license.spdx).shareAlike
+            ? `${license.spdx} itself or a version of it the license allows`
+            : `a license at least as restrictive as ${license.spdx}`,
         },
       );
     }

@@ -78,10 +78,54 @@ export function incompatibility(source: string, claimed: string): string | undef
   const s = licenseTerms(source);
   const c = licenseTerms(claimed);
   const lost = TERM_WORDS.filter(([key]) => s[key] && !c[key]);
-  if (lost.length === 0) return undefined;
+  if (lost.length === 0) return s.shareAlike ? shareAlikeProblem(source, claimed) : undefined;
   const is = lost.map(([, word]) => word).join(' and ');
   const allows = lost.map(([, , words]) => words).join(' and ');
   return `${source} is ${is}, but the release claims ${claimed}, which ${allows}`;
+}
+
+/**
+ * Share-alike material may be passed on only under its own license: the same id, a later
+ * version with the same elements where the license says so (CC 2.0 and later, GPL "or later",
+ * ODbL), or a license the steward declared compatible. Adding a restriction (NC to BY-SA) is
+ * a different license, so it is refused too.
+ */
+function shareAlikeProblem(source: string, claimed: string): string | undefined {
+  if (source === claimed) return undefined;
+  const s = licenseFamily(source);
+  const c = licenseFamily(claimed);
+  if (s.laterVersions && c.family === s.family && c.version >= s.version) return undefined;
+  const compatible = ONE_WAY_COMPATIBLE[source] ?? [];
+  if (compatible.includes(claimed)) return undefined;
+  const own = s.laterVersions ? `${source} or a later version of ${s.family}` : source;
+  const allowed = compatible.length ? `${own} (or ${compatible.join(' / ')})` : own;
+  return (
+    `${source} is share-alike: material under it may be released only under ${allowed}, ` +
+    `but the release claims ${claimed}`
+  );
+}
+
+/** Creative Commons' list of licenses BY-SA 4.0 material may be adapted into (one way). */
+const ONE_WAY_COMPATIBLE: Record<string, string[]> = {
+  'CC-BY-SA-4.0': ['GPL-3.0-only', 'GPL-3.0-or-later'],
+};
+
+/** A license's family and version, and whether it lets adaptations use later versions. */
+function licenseFamily(id: string): { family: string; version: number; laterVersions: boolean } {
+  const cc = /^CC-(BY(?:-[A-Z]{2})*)-(\d\.\d)/.exec(id);
+  if (cc) {
+    // CC 1.0 share-alike allows "only the terms of this License"; 2.0 added later versions.
+    const version = Number(cc[2]);
+    return { family: `CC ${cc[1]!}`, version, laterVersions: version >= 2 };
+  }
+  const gnu = /^(A?GPL|LGPL)-(\d\.\d)(-only|-or-later|\+)?$/.exec(id);
+  if (gnu) {
+    const later = gnu[3] === '-or-later' || gnu[3] === '+';
+    return { family: gnu[1]!, version: Number(gnu[2]), laterVersions: later };
+  }
+  const odbl = /^ODbL-(\d\.\d)$/.exec(id);
+  if (odbl) return { family: 'ODbL', version: Number(odbl[1]), laterVersions: true };
+  return { family: id, version: 0, laterVersions: false };
 }
 
 /** A Creative Commons or other license URL, or a license name, as an SPDX id. */

@@ -3,6 +3,7 @@ import { copyFile, open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { incompatibility } from '../../src/descriptor/license.js';
 import { real, runCli, SLIDES, tempDir } from '../helpers.js';
 import { midogDataOnly, midogFolder, threeSlidesFolder } from './folders.js';
 
@@ -104,6 +105,63 @@ describe('licenses', () => {
     expect(result.stderr).toMatch(
       /source "Atlas X" cannot be released under the images license: CC-BY-ND-4\.0 is no-derivatives and attribution-required, but the release claims CC0-1\.0, which allows derivatives/,
     );
+  });
+});
+
+describe('share-alike sources', () => {
+  it('should refuse BY-SA material in a release that adds NC, naming what it may carry', async () => {
+    const { descriptor } = await threeSlidesFolder((doc) => {
+      doc.setIn(['distribution', 'license', 'images'], 'CC-BY-NC-SA-4.0');
+      doc.setIn(
+        ['distribution', 'sources'],
+        [{ name: 'Atlas Y', license: 'CC-BY-SA-4.0', part: 'images' }],
+      );
+    });
+    const result = await runCli(['datasheet', descriptor, '--check']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /source "Atlas Y" cannot be released under the images license: CC-BY-SA-4\.0 is share-alike: material under it may be released only under CC-BY-SA-4\.0 or a later version of CC BY-SA .*but the release claims CC-BY-NC-SA-4\.0/,
+    );
+  });
+
+  it('should accept share-alike material under the same license or a later version of it', async () => {
+    const { descriptor } = await threeSlidesFolder((doc) => {
+      doc.setIn(['distribution', 'license', 'images'], 'CC-BY-SA-4.0');
+      doc.setIn(
+        ['distribution', 'sources'],
+        [
+          { name: 'Atlas 3', license: 'CC-BY-SA-3.0', part: 'images' },
+          { name: 'Atlas 4', license: 'CC-BY-SA-4.0', part: 'images' },
+        ],
+      );
+    });
+    const result = await runCli(['datasheet', descriptor, '--check']);
+    expect(result.stderr).not.toMatch(/license\/incompatible/);
+    expect(result.code, result.stderr).toBe(0);
+  });
+
+  it('should apply the share-alike rule version by version and family by family', () => {
+    const allowed: [string, string][] = [
+      ['CC-BY-NC-SA-2.0', 'CC-BY-NC-SA-4.0'],
+      ['CC-BY-SA-2.0-UK', 'CC-BY-SA-4.0'],
+      ['CC-BY-SA-4.0', 'GPL-3.0-only'],
+      ['GPL-2.0-or-later', 'GPL-3.0-only'],
+      ['ODbL-1.0', 'ODbL-1.0'],
+    ];
+    for (const [source, release] of allowed) {
+      expect(incompatibility(source, release), `${source} in ${release}`).toBeUndefined();
+    }
+    const refused: [string, string][] = [
+      ['CC-BY-SA-4.0', 'CC-BY-NC-SA-4.0'],
+      ['CC-BY-SA-4.0', 'CC-BY-SA-3.0'],
+      ['CC-BY-SA-1.0', 'CC-BY-SA-4.0'],
+      ['CC-BY-NC-SA-4.0', 'CC-BY-NC-ND-4.0'],
+      ['GPL-2.0-only', 'GPL-3.0-only'],
+      ['CC-BY-SA-4.0', 'CC-BY-4.0'],
+    ];
+    for (const [source, release] of refused) {
+      expect(incompatibility(source, release), `${source} in ${release}`).toMatch(/share-alike/);
+    }
   });
 });
 
