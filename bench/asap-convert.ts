@@ -64,7 +64,6 @@ async function generate(path: string, megabytes: number): Promise<void> {
 const XML2JS = `
 import { readFileSync } from 'node:fs';
 import xml2js from 'xml2js';
-import { seededRandom } from '../src/util/random.js';
 const text = readFileSync(process.argv[1], 'utf8');
 const doc = await xml2js.parseStringPromise(text);
 const list = doc.ASAP_Annotations.Annotations[0].Annotation;
