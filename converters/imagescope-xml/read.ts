@@ -215,7 +215,8 @@ function withNegatives(
     return object;
   }
   const quiet: RegionEnv = { file: '', messages: new Messages(), repairComma: true };
-  const holes = negatives.map((n) => areaRing(regionGeometry(n, quiet)!)!);
+  const shapes = negatives.map((n) => regionGeometry(n, quiet)!);
+  const holes = shapes.map((g) => areaRing(g)!);
   const outer = areaRing(object.geometry!)!;
   if (object.geometry!.type !== 'polygon') {
     const code =
@@ -224,14 +225,21 @@ function withNegatives(
   }
   for (const n of negatives) context.loss?.add('EXCLUSIONS_TO_HOLES', `r${n.index}`);
   const extras = object.extras![FORMAT] as Record<string, unknown>;
-  const kept = negatives.map((n) => ({
+  // Each ring is written back closed or open as its own region was.
+  const kept = negatives.map((n, i) => ({
     attributes: n.attributes,
     children: n.children,
     z: zOf(n),
+    closed: isClosed(shapes[i]!),
   }));
+  const closed = isClosed(object.geometry!) ? { closed: true } : {};
   return {
     ...object,
-    geometry: { type: 'polygon', rings: [outer, ...holes] },
+    geometry: { type: 'polygon', rings: [outer, ...holes], ...closed },
     extras: { [FORMAT]: { ...extras, holes: kept } },
   };
+}
+
+function isClosed(geometry: Geometry): boolean {
+  return geometry.type === 'polygon' && geometry.closed === true;
 }

@@ -28,7 +28,12 @@ export const SPLINE_SAMPLES = 16;
 interface RegionExtras {
   attributes?: Record<string, string>;
   children?: XmlTree[];
-  holes?: { attributes: Record<string, string>; children: XmlTree[]; z?: string | string[] }[];
+  holes?: {
+    attributes: Record<string, string>;
+    children: XmlTree[];
+    z?: string | string[];
+    closed?: boolean;
+  }[];
   z?: string | string[];
 }
 
@@ -48,11 +53,12 @@ export function regionsOf(object: AnnotationObject, loss: LossReport): RegionOut
   }
   switch (g.type) {
     case 'polygon':
-      // Rings the source closed with a repeated vertex are written closed again.
-      return polygon(g.closed ? g.rings.map(closeRing) : g.rings, negative, own, extras.holes);
+      return polygon(g.rings, g.closed === true, negative, own, extras.holes);
     case 'multipolygon':
       loss.add('MULTIPOLYGON_SPLIT', id);
-      return g.polygons.flatMap((rings, n) => polygon(rings, negative, n === 0 ? own : {}));
+      return g.polygons.flatMap((rings, n) =>
+        polygon(rings, g.closed === true, negative, n === 0 ? own : {}),
+      );
     case 'rectangle':
       if (g.rotation) loss.add('RECTANGLE_POLYGONISED', id);
       return [area(g.rotation ? '0' : '1', rectangleRing(g), negative, own)];
@@ -81,8 +87,13 @@ export function regionsOf(object: AnnotationObject, loss: LossReport): RegionOut
   }
 }
 
+/**
+ * A polygon and its holes. Rings the source closed with a repeated vertex are written closed
+ * again: the outer ring by the geometry's `closed`, each hole as its own negative region was.
+ */
 function polygon(
   rings: Ring[],
+  closed: boolean,
   negative: boolean,
   own: RegionOut['kept'],
   holes: RegionExtras['holes'] = [],
@@ -92,11 +103,12 @@ function polygon(
   // The source's Type unless the shape changed (an ellipse or box turned polygon by holes).
   const source = own?.attributes?.Type ?? '0';
   const type = source === '2' || (source === '1' && outer.length !== 4) ? '0' : source;
-  const out = [area(type, outer, negative, own)];
+  const out = [area(type, outer, negative, own, closed)];
   for (const [n, ring] of inner.entries()) {
-    const kept: RegionOut['kept'] = holes[n] ?? {};
+    const hole: Partial<NonNullable<RegionExtras['holes']>[number]> = holes[n] ?? {};
+    const { closed: holeClosed = closed, ...kept } = hole;
     const box = kept.attributes?.Type === '1' && ring.length === 4;
-    out.push({ ...area(box ? '1' : '0', ring, true, kept), hole: true });
+    out.push({ ...area(box ? '1' : '0', ring, true, kept, holeClosed), hole: true });
   }
   return out;
 }
@@ -118,11 +130,18 @@ function line(
   return [{ type, vertices: points, negative: false, kept: own, area: 0, length }];
 }
 
-function area(type: string, ring: Ring, negative: boolean, kept: RegionOut['kept']): RegionOut {
+function area(
+  type: string,
+  ring: Ring,
+  negative: boolean,
+  kept: RegionOut['kept'],
+  closed = false,
+): RegionOut {
   let length = 0;
   ring.forEach(([x, y], i) => {
     const [px, py] = ring[(i + 1) % ring.length]!;
     length += Math.hypot(px - x, py - y);
   });
-  return { type, vertices: ring, negative, kept, area: polygonArea([ring]), length };
+  const vertices = closed ? closeRing(ring) : ring;
+  return { type, vertices, negative, kept, area: polygonArea([ring]), length };
 }
