@@ -60,7 +60,7 @@ export function regionGeometry(region: RawRegion, env: RegionEnv): Geometry | un
     );
     kind = 'polygon';
   }
-  const shape = shaped(kind, points);
+  const shape = points.length >= NEEDED[kind]! ? shaped(kind, points) : undefined;
   if (shape) return shape;
   if (points.length === 0) {
     env.messages.warn('imagescope/empty-region', 'a region without vertices was skipped', {
@@ -69,7 +69,23 @@ export function regionGeometry(region: RawRegion, env: RegionEnv): Geometry | un
     });
     return undefined;
   }
-  return points.length === 1
+  return tooFew(kind, points, region, env);
+}
+
+/** Fewest vertices of each region kind (an ellipse is two corners of its box). */
+const NEEDED: Record<string, number> = { polygon: 3, rectangle: 3, ellipse: 2, arrow: 2, ruler: 2 };
+
+/** A region with fewer vertices than its kind needs, kept as a point or line with a warning. */
+function tooFew(kind: string, points: Point[], region: RawRegion, env: RegionEnv): Geometry {
+  const n = points.length;
+  const as = n === 1 ? 'point' : 'line';
+  env.messages.warn(
+    'imagescope/too-few-points',
+    `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} region with ${n} ` +
+      `${n === 1 ? 'vertex' : 'vertices'}; read as a ${as}`,
+    { file: env.file, place: `line ${region.line}`, expected: `at least ${NEEDED[kind]}` },
+  );
+  return n === 1
     ? { type: 'point', coordinates: points[0]! }
     : { type: 'line', coordinates: points };
 }

@@ -38,7 +38,7 @@ export interface RawLayer {
 }
 
 export type ImageScopeItem =
-  | { kind: 'root'; attributes: Record<string, string> }
+  | { kind: 'root'; attributes: Record<string, string>; line: number }
   | { kind: 'layer'; value: RawLayer }
   | { kind: 'region'; value: RawRegion };
 
@@ -65,7 +65,7 @@ function imagescopeVisitor(cursor: XmlCursor): XmlVisitor<ImageScopeItem> {
       if (!data(name, depth)) return keep(name, attributes, depth);
       trees.push(undefined);
       const line = cursor.place().line;
-      if (depth === 0) emit({ kind: 'root', attributes });
+      if (depth === 0) emit({ kind: 'root', attributes, line });
       else if (depth === 1) layer = { index: layers++, line, attributes, children: [] };
       else if (depth === 3 && layer) {
         const at = { index: regions++, layer: layer.index, line, attributes };

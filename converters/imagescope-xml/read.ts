@@ -13,11 +13,13 @@ import type {
 import { classMap } from './format.js';
 import { type RegionEnv, areaRing, regionGeometry } from './geometry.js';
 import { type RawLayer, type RawRegion, streamImageScope } from './parse.js';
+import { type ValueSite, lineColor, micronsPerPixel } from './values.js';
 
 const FORMAT = 'imagescope-xml';
 
 interface FileIndex {
   root: Record<string, string>;
+  rootLine: number;
   layers: RawLayer[];
   negatives: RawRegion[];
 }
@@ -35,10 +37,12 @@ export async function* readImageScope(input: ReadInput, context: ConvertContext)
   const repairComma = context.options['repair-decimal-comma'] === true;
   const index = await indexFile(file);
   const holes = await matchNegatives(file, index, repairComma);
-  const classes = index.layers.map((layer) => layerClass(layer, names));
+  const site = (line: number): ValueSite => ({ file, line, messages: context.messages });
+  const mpp = micronsPerPixel(index.root.MicronsPerPixel, site(index.rootLine), repairComma);
+  const classes = index.layers.map((layer) => layerClass(layer, names, site(layer.line)));
   disambiguate(classes, index.layers);
 
-  yield* header(file, slideId, index.root);
+  yield* header(file, slideId, index.root, mpp);
   yield* classes;
   const env: RegionEnv = {
     file,
@@ -60,9 +64,9 @@ function stem(path: string): string {
 }
 
 async function indexFile(file: string): Promise<FileIndex> {
-  const index: FileIndex = { root: {}, layers: [], negatives: [] };
+  const index: FileIndex = { root: {}, rootLine: 1, layers: [], negatives: [] };
   for await (const item of streamImageScope(file)) {
-    if (item.kind === 'root') index.root = item.attributes;
+    if (item.kind === 'root') Object.assign(index, { root: item.attributes, rootLine: item.line });
     else if (item.kind === 'layer') index.layers.push(item.value);
     else if (isNegative(item.value)) index.negatives.push(item.value);
     else item.value.vertices = [];
@@ -110,6 +114,7 @@ function* header(
   file: string,
   slideId: string,
   root: Record<string, string>,
+  mpp: number | undefined,
 ): Generator<CanonicalRecord> {
   yield { type: 'dataset', schema: 'slidepack.canonical/1', sources: [{ format: FORMAT, file }] };
   const slide: Slide = {
@@ -118,20 +123,17 @@ function* header(
     name: slideId,
     frame: { origin: 'full-frame', pixelConvention: 'unknown' },
   };
-  const mpp = Number(root.MicronsPerPixel);
-  if (root.MicronsPerPixel !== undefined && mpp > 0) {
-    slide.mpp = { x: mpp, y: mpp, source: 'annotation-file' };
-  }
+  if (mpp !== undefined) slide.mpp = { x: mpp, y: mpp, source: 'annotation-file' };
   if (Object.keys(root).length > 0) slide.extras = { [FORMAT]: { attributes: root } };
   yield slide;
 }
 
 /** A layer as a class: its name, else a name from the class map, else its Id and colour. */
-function layerClass(layer: RawLayer, names: Map<number, string>): AnnotationClass {
+function layerClass(layer: RawLayer, names: Map<number, string>, site: ValueSite): AnnotationClass {
   const a = layer.attributes;
-  const packed = Number(a.LineColor);
-  const color = Number.isInteger(packed) && packed >= 0 ? fromColorref(packed) : undefined;
-  const mapped = color ? names.get(packed) : undefined;
+  const packed = lineColor(a.LineColor, site);
+  const color = packed === undefined ? undefined : fromColorref(packed);
+  const mapped = packed === undefined ? undefined : names.get(packed);
   const generated = `layer ${a.Id ?? layer.index + 1}${color ? ` (${toHex(color)})` : ''}`;
   const name = a.Name?.trim() || mapped || generated;
   const extras: Record<string, unknown> = { attributes: a, children: layer.children };
