@@ -1,9 +1,12 @@
 import type { ConvertContext } from '../../src/converter.js';
 import { openRing } from '../../src/geometry/shapes.js';
 import { decodeRleString, rleLength } from '../../src/geometry/rle.js';
-import type { AnnotationObject, Geometry, Label, Point, Ring } from '../../src/model/types.js';
+import type { AnnotationObject, Geometry, Point, Ring } from '../../src/model/types.js';
 import type { BboxFormat } from './bbox-format.js';
 import type { ImageEntry } from './dictionaries.js';
+import { LABEL_VOTES_KEY } from './labels.js';
+import { Problem, show } from './problem.js';
+import { readPositionalLabels, readVotes } from './read-labels.js';
 
 /** What pass 2 needs to turn one COCO annotation into a canonical object. */
 export interface AnnotationScope {
@@ -22,18 +25,8 @@ export interface AnnotationScope {
 const KNOWN = new Set([
   ...['id', 'image_id', 'category_id', 'bbox', 'segmentation', 'area', 'iscrowd', 'score'],
   'labels',
+  LABEL_VOTES_KEY,
 ]);
-
-class Problem extends Error {
-  constructor(
-    readonly place: string,
-    message: string,
-    readonly expected?: string,
-    readonly actual?: unknown,
-  ) {
-    super(message);
-  }
-}
 
 /** One annotation as a canonical object, or undefined after reporting why it cannot be one. */
 export function parseAnnotation(
@@ -78,10 +71,6 @@ function toObject(value: unknown, pointer: string, scope: AnnotationScope): Anno
   return object;
 }
 
-function show(value: unknown): string {
-  return JSON.stringify(value) ?? 'missing';
-}
-
 function addOptional(
   object: AnnotationObject,
   a: Record<string, unknown>,
@@ -90,24 +79,16 @@ function addOptional(
 ): void {
   if (a.iscrowd === 1 || a.iscrowd === true) object.flags = { crowd: true };
   if (typeof a.score === 'number') object.score = a.score;
-  if (Array.isArray(a.labels)) object.labels = readLabels(a.labels, `${pointer}/labels`, scope);
-  const extras = Object.entries(a).filter(([key]) => !KNOWN.has(key));
+  const votes = a[LABEL_VOTES_KEY];
+  if (votes !== undefined) object.labels = readVotes(votes, `${pointer}/${LABEL_VOTES_KEY}`, scope);
+  else if (Array.isArray(a.labels)) {
+    object.labels = readPositionalLabels(a.labels, `${pointer}/labels`, scope);
+  }
+  // Positional labels beside label_votes (not written by slidepack) are kept as they are.
+  const known = (key: string) => KNOWN.has(key) && !(key === 'labels' && votes !== undefined);
+  const extras = Object.entries(a).filter(([key]) => !known(key));
   if (extras.length) object.extras = { coco: Object.fromEntries(extras) };
   object.sourceIds = { coco: a.id as number };
-}
-
-/** MIDOG++ `labels`: one category id per expert, by position. */
-function readLabels(values: unknown[], pointer: string, scope: AnnotationScope): Label[] {
-  return values.map((value, i) => {
-    const known = value !== null && scope.classIds.has(String(value));
-    if (value !== null && !known) {
-      throw new Problem(`${pointer}/${i}`, `label ${show(value)} is not a category id`);
-    }
-    return {
-      annotator: scope.annotators[i]!,
-      class: value === null ? null : (scope.classIds.get(String(value)) ?? null),
-    };
-  });
 }
 
 function readGeometry(

@@ -183,20 +183,32 @@ export function classRecord(category: CategoryEntry, id: string): AnnotationClas
   return record;
 }
 
-/** Per-expert voters of MIDOG++ `labels`: named by the file, else "expert 1" … "expert N". */
-export function annotatorRecords(count: number, names: unknown): Annotator[] {
-  const given = Array.isArray(names) ? names : [];
-  const records = Array.from({ length: count }, (_, i): Annotator => {
-    const entry = given[i] as { name?: unknown; kind?: unknown } | string | undefined;
-    const name = typeof entry === 'string' ? entry : entry?.name;
-    const kind = typeof entry === 'object' ? entry.kind : undefined;
-    const validKind = kind === 'person' || kind === 'model' || kind === 'unknown';
-    const label = typeof name === 'string' ? name : defaultAnnotatorName(i);
-    return { type: 'annotator', id: label, name: label, kind: validKind ? kind : 'unknown' };
-  });
-  const repeated = repeatedValues(records.map((r) => r.name));
+/**
+ * The annotators: those listed under `label_annotators` (names, or `{id?, name, kind}`),
+ * "expert N" for positions of MIDOG++ `labels` past the list, then any other id a vote names.
+ */
+export function annotatorRecords(count: number, listed: unknown, voters: Set<string>) {
+  const given = Array.isArray(listed) ? listed : [];
+  const records = Array.from({ length: Math.max(count, given.length) }, (_, i) =>
+    annotatorRecord(given[i], i),
+  );
+  const repeated = repeatedValues(records.map((r) => r.id));
   records.forEach((r, i) => {
-    if (repeated.has(r.name)) r.id = `${r.name}#${i + 1}`;
+    if (repeated.has(r.id)) r.id = `${r.name}#${i + 1}`;
   });
+  const ids = new Set(records.map((r) => r.id));
+  for (const id of voters) {
+    if (!ids.has(id)) records.push({ type: 'annotator', id, name: id, kind: 'unknown' });
+  }
   return records;
+}
+
+function annotatorRecord(entry: unknown, index: number): Annotator {
+  const fields = (isRecord(entry) ? entry : {}) as { id?: unknown; name?: unknown; kind?: unknown };
+  const name = typeof entry === 'string' ? entry : fields.name;
+  const label = typeof name === 'string' ? name : defaultAnnotatorName(index);
+  const kind = fields.kind;
+  const validKind = kind === 'person' || kind === 'model' || kind === 'unknown';
+  const id = typeof fields.id === 'string' ? fields.id : label;
+  return { type: 'annotator', id, name: label, kind: validKind ? kind : 'unknown' };
 }

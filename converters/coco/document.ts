@@ -1,6 +1,7 @@
 import { BufferedOutput, openOutput } from '../../src/io/output.js';
 import type { Slide } from '../../src/model/types.js';
 import type { Shape } from './encode.js';
+import type { Vote } from './labels.js';
 
 /** One COCO annotation as written, before its id. */
 export interface AnnotationEntry extends Shape {
@@ -8,6 +9,7 @@ export interface AnnotationEntry extends Shape {
   iscrowd: 0 | 1;
   score?: number;
   labels?: (number | null)[];
+  label_votes?: Vote[];
   extras?: Record<string, unknown>;
 }
 

@@ -19,7 +19,8 @@ export async function* readCoco(input: ReadInput, context: ConvertContext): Reco
 
   const slides = slideIds(survey.images.values());
   const classes = classIds(survey.categories.values());
-  const annotators = annotatorRecords(survey.maxLabels, survey.members[LABEL_ANNOTATORS_KEY]);
+  const listed = survey.members[LABEL_ANNOTATORS_KEY];
+  const annotators = annotatorRecords(survey.maxLabels, listed, survey.voters);
   yield header(input.path, survey);
   for (const image of survey.images.values()) {
     yield slideRecord(image, slides.get(String(image.id))!);

@@ -4,6 +4,7 @@ import { scanJsonFile } from '../../src/io/json-stream.js';
 import { type BoxStats, emptyBoxStats, surveyBox } from './bbox-format.js';
 import { parseCategory, parseImage, type CategoryEntry, type ImageEntry } from './dictionaries.js';
 import { IdIndex } from './id-index.js';
+import { LABEL_VOTES_KEY } from './labels.js';
 
 /**
  * Pass 1 over a COCO file: everything except the objects themselves. Images, categories, info
@@ -20,6 +21,8 @@ export interface Survey {
   annotationCount: number;
   /** Longest MIDOG++-style `labels` array. */
   maxLabels: number;
+  /** Annotator ids named by `label_votes`. */
+  voters: Set<string>;
   boxes: BoxStats;
   /** Positions of annotations that pass 2 leaves out: repeated or missing ids. */
   skip: Set<number>;
@@ -35,6 +38,7 @@ export async function surveyFile(path: string, context: ConvertContext): Promise
     keys: new Set(),
     annotationCount: 0,
     maxLabels: 0,
+    voters: new Set(),
     boxes: emptyBoxStats(),
     skip: new Set(),
   };
@@ -164,7 +168,15 @@ function surveyAnnotation(
     });
   }
   if (Array.isArray(a.labels)) survey.maxLabels = Math.max(survey.maxLabels, a.labels.length);
+  if (Array.isArray(a[LABEL_VOTES_KEY])) addVoters(survey.voters, a[LABEL_VOTES_KEY]);
   surveyBox(survey.boxes, a.bbox, a.image_id);
+}
+
+function addVoters(voters: Set<string>, votes: unknown[]): void {
+  for (const vote of votes) {
+    const annotator = (vote as { annotator?: unknown } | null)?.annotator;
+    if (typeof annotator === 'string') voters.add(annotator);
+  }
 }
 
 function duplicate(

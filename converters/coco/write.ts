@@ -4,6 +4,7 @@ import { UsageError } from '../../src/errors.js';
 import type {
   AnnotationClass,
   AnnotationObject,
+  Annotator,
   CanonicalRecord,
   DatasetHeader,
   Slide,
@@ -12,7 +13,12 @@ import { UNCLASSIFIED_KEY } from './dictionaries.js';
 import { type AnnotationEntry, CocoDocument } from './document.js';
 import { encodeGeometry } from './encode.js';
 import { imageJson, sizeOf } from './images.js';
-import { defaultAnnotatorName, encodeLabels, LABEL_ANNOTATORS_KEY } from './labels.js';
+import {
+  annotatorEntry,
+  encodeLabels,
+  isDefaultAnnotator,
+  LABEL_ANNOTATORS_KEY,
+} from './labels.js';
 import { reportFieldLosses } from './losses.js';
 import { type WriteOptions, writeOptions } from './options.js';
 
@@ -37,7 +43,11 @@ class CocoWriter implements RecordWriter {
   private readonly classes = new Map<string, AnnotationClass>();
   /** Class id → category id, 1… in the order classes arrive; shared by every split file. */
   private readonly categoryIds = new Map<string, number>();
-  private readonly annotators: string[] = [];
+  /** Every annotator by id, in the order they arrive. */
+  private readonly annotators = new Map<string, Annotator>();
+  /** All annotators so far are MIDOG++'s unnamed experts, so positional `labels` can hold them. */
+  private defaultExperts = true;
+  private votesWritten = false;
   private readonly documents = new Map<string, Promise<CocoDocument>>();
 
   constructor(
@@ -60,7 +70,7 @@ class CocoWriter implements RecordWriter {
         this.categoryId(record.id);
         return;
       case 'annotator':
-        this.annotatorIndex(record.id);
+        this.annotator(record);
         return;
       case 'object':
         return this.object(record);
@@ -102,14 +112,15 @@ class CocoWriter implements RecordWriter {
       iscrowd: object.flags?.crowd ? 1 : 0,
     };
     if (object.score !== undefined) entry.score = object.score;
-    const labels = encodeLabels(
-      object.id,
-      object.labels,
-      (annotator) => this.annotatorIndex(annotator),
-      (classId) => this.categoryId(classId),
-      this.context.loss,
+    for (const label of object.labels ?? []) {
+      if (!this.annotators.has(label.annotator)) this.annotator(undeclared(label.annotator));
+    }
+    const ids = [...this.annotators.keys()];
+    const encoded = encodeLabels(object.labels, ids, this.defaultExperts, (classId) =>
+      this.categoryId(classId),
     );
-    if (labels) entry.labels = labels;
+    if ('label_votes' in encoded) this.votesWritten = true;
+    Object.assign(entry, encoded);
     const extras = object.extras?.coco as Record<string, unknown> | undefined;
     if (extras) entry.extras = extras;
     return entry;
@@ -124,11 +135,10 @@ class CocoWriter implements RecordWriter {
     return id;
   }
 
-  private annotatorIndex(annotator: string): number {
-    const index = this.annotators.indexOf(annotator);
-    if (index >= 0) return index;
-    this.annotators.push(annotator);
-    return this.annotators.length - 1;
+  private annotator(record: Annotator): void {
+    if (this.annotators.has(record.id)) return;
+    this.defaultExperts &&= isDefaultAnnotator(record, this.annotators.size);
+    this.annotators.set(record.id, record);
   }
 
   /** The file a slide's annotations go to: the only one, or its split's. */
@@ -153,8 +163,9 @@ class CocoWriter implements RecordWriter {
       if (!RESERVED.has(key)) members[key] = value;
     }
     if (!('info' in members) && this.header?.name) members.info = { description: this.header.name };
-    const named = this.annotators.some((name, i) => name !== defaultAnnotatorName(i));
-    if (named) members[LABEL_ANNOTATORS_KEY] = this.annotators;
+    if (this.annotators.size > 0 && (!this.defaultExperts || this.votesWritten)) {
+      members[LABEL_ANNOTATORS_KEY] = [...this.annotators.values()].map(annotatorEntry);
+    }
     return members;
   }
 
@@ -173,6 +184,11 @@ class CocoWriter implements RecordWriter {
       return category;
     });
   }
+}
+
+/** An annotator a label names without an annotator record. */
+function undeclared(id: string): Annotator {
+  return { type: 'annotator', id, name: id, kind: 'unknown' };
 }
 
 function splitName(slide: Slide | undefined): string {

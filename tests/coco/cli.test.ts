@@ -48,6 +48,11 @@ const BAD = [
     says: /\/segmentation\/counts\).*summing to 8\b.*= 8000/,
   },
   {
+    file: 'bad-vote.json',
+    place: '/annotations/0/label_votes/1/category_id',
+    says: /\(\/annotations\/0\/label_votes\/1\/category_id\).*label 9 is not a category id/,
+  },
+  {
     file: 'bad-duplicate-ids.json',
     place: '/annotations/2',
     says: /\(\/annotations\/2\).*id 1: used at \/annotations\/0 and again at \/annotations\/2/,
@@ -102,16 +107,19 @@ describe('COCO written by slidepack', () => {
       { id: 2, name: 'Tumor: Positive' },
       { id: 3, name: 'unclassified', unclassified: true },
     ]);
-    // point (40, 40) → a 50 px box centred on it
+    // point (40, 40) → a 50 px box centred on it; RetinaNet's vote (CB did not vote)
     expect(coco.annotations[0]).toMatchObject({
       bbox: [15, 15, 50, 50],
       area: 2500,
-      labels: [null, 1],
+      label_votes: [{ annotator: 'RetinaNet', category_id: 1 }],
     });
     // square (0,0)–(4,4) with hole (1,1)–(3,3) on the 100 × 80 slide: 12 pixels
     expect(coco.annotations[1]).toMatchObject({ bbox: [0, 0, 4, 4], area: 12, iscrowd: 0 });
     expect(coco.annotations[1].segmentation.size).toEqual([80, 100]);
-    expect(coco.label_annotators).toEqual(['CB', 'RetinaNet']);
+    expect(coco.label_annotators).toEqual([
+      { name: 'CB', kind: 'person' },
+      { name: 'RetinaNet', kind: 'model' },
+    ]);
   });
 
   it('should read the written holes mask back as the same 12 pixels', async () => {
