@@ -163,7 +163,8 @@ async function thumbnailUris(slides: Map<string, SlideInfo>, most: number, messa
     for (const [id, info] of [...slides].slice(0, most)) {
       const png = join(dir, `${out.length}.png`);
       try {
-        await writeThumbnail(info.path, png, { maxSize: 256 });
+        const { warnings } = await writeThumbnail(info.path, png, { maxSize: 256 });
+        for (const w of warnings) messages.warn('datasheet/thumbnail', w, { file: info.path });
         out.push({
           label: id,
           dataUri: `data:image/png;base64,${(await readFile(png)).toString('base64')}`,

@@ -1,5 +1,5 @@
 import sharp, { type Sharp, type SharpOptions } from 'sharp';
-import { InputError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { AtomicFile } from '../io/atomic.js';
 import type { AnnotationSet } from '../model/collect.js';
 import { decodeDicomInstance } from './dicom-pixels.js';
@@ -26,16 +26,24 @@ interface Candidate {
   compression: string;
 }
 
+/** What was written, and why the image came from a smaller level than asked, if it did. */
+export interface ThumbnailResult {
+  width: number;
+  height: number;
+  /** One line per level that could not be used, and one when the size was capped. */
+  warnings: string[];
+}
+
 /** Write a PNG thumbnail of a slide from its smallest decodable level or stored thumbnail. */
 export async function writeThumbnail(
   slidePath: string,
   outPng: string,
   options: ThumbnailOptions = {},
-): Promise<{ width: number; height: number }> {
+): Promise<ThumbnailResult> {
   const info = await readSlideInfo(slidePath);
-  const { image, width, height } = await renderThumbnail(info, options.maxSize);
+  const { image, ...result } = await renderThumbnail(info, options.maxSize);
   await writePng(image, outPng);
-  return { width, height };
+  return result;
 }
 
 /** Write a thumbnail with the slide's annotations drawn in class colours, with a legend. */
@@ -44,17 +52,20 @@ export async function writeOverlay(
   set: AnnotationSet,
   outPng: string,
   options: OverlayOptions = {},
-): Promise<{ width: number; height: number }> {
+): Promise<ThumbnailResult> {
   const info = await readSlideInfo(slidePath);
   const slide = pickSlide(set, info, options.slideId);
-  const { image, width, height } = await renderThumbnail(info, options.maxSize);
-  const svg = overlaySvg(set, slide, info, { width, height });
+  const { image, ...result } = await renderThumbnail(info, options.maxSize);
+  const svg = overlaySvg(set, slide, info, result);
   await writePng(image.composite([{ input: Buffer.from(svg), left: 0, top: 0 }]), outPng);
-  return { width, height };
+  return result;
 }
 
 /** The output size for a slide: level 0 scaled so its longest side is `maxSize`. */
 export function thumbnailSize(info: SlideInfo, maxSize = 1024) {
+  if (!Number.isInteger(maxSize) || maxSize < 1) {
+    throw new UsageError(`the longest side must be a whole number of pixels ≥ 1, not ${maxSize}`);
+  }
   const scale = Math.min(1, maxSize / Math.max(info.width, info.height));
   return {
     width: Math.max(1, Math.round(info.width * scale)),
@@ -62,31 +73,57 @@ export function thumbnailSize(info: SlideInfo, maxSize = 1024) {
   };
 }
 
-async function renderThumbnail(info: SlideInfo, maxSize?: number) {
-  const size = thumbnailSize(info, maxSize);
-  const reasons: string[] = [];
-  for (const candidate of ordered(candidates(info), size)) {
+async function renderThumbnail(info: SlideInfo, maxSize = 1024) {
+  const wanted = thumbnailSize(info, maxSize);
+  const warnings: string[] = [];
+  for (const candidate of ordered(candidates(info), wanted)) {
     if (candidate.compression === 'jpeg2000') {
-      reasons.push(`${candidate.label}: JPEG 2000 tiles, which sharp's TIFF decoder cannot read`);
+      warnings.push(`${describe(candidate)}: JPEG 2000 tiles, which cannot be decoded here`);
       continue;
     }
     try {
-      const decoded = await decode(info, candidate);
-      const raw = await decoded
-        .resize(size.width, size.height, { fit: 'fill' })
-        .removeAlpha()
-        .raw()
-        .toBuffer({ resolveWithObject: true });
-      // Only the shape: after a resize raw.info says `premultiplied`, and passing that on makes
-      // sharp divide red and green by the last (blue) channel, which gives false colours.
-      const { width, height, channels } = raw.info;
-      const image = sharp(raw.data, { raw: { width, height, channels } });
-      return { image, ...size };
+      const image = await resized(await decode(info, candidate), info, candidate, maxSize);
+      if (warnings.length) warnings.push(`drew the thumbnail from ${describe(candidate)}`);
+      if (image.width < wanted.width) {
+        warnings.push(
+          `${image.width} × ${image.height} px instead of ${wanted.width} × ${wanted.height}: ` +
+            `${describe(candidate)} is not enlarged`,
+        );
+      }
+      return { ...image, warnings };
     } catch (error) {
-      reasons.push(`${candidate.label}: ${(error as Error).message.split('\n')[0]}`);
+      const why = (error as Error).message.split('\n')[0];
+      warnings.push(`${describe(candidate)} could not be decoded: ${why}`);
     }
   }
-  throw new InputError(`no image of the slide could be decoded (${reasons.join('; ')})`, info.path);
+  throw new InputError(
+    `no image of the slide could be decoded (${warnings.join('; ')})`,
+    info.path,
+  );
+}
+
+/** The decoded image scaled to the output size, never larger than the image itself. */
+async function resized(decoded: Sharp, info: SlideInfo, candidate: Candidate, maxSize: number) {
+  const longest = Math.min(maxSize, Math.max(candidate.width, candidate.height));
+  const scaled = thumbnailSize(info, longest);
+  // Level 0's shape, but not one pixel more than the image drawn from (rounding).
+  const size = {
+    width: Math.min(scaled.width, candidate.width),
+    height: Math.min(scaled.height, candidate.height),
+  };
+  const raw = await decoded
+    .resize(size.width, size.height, { fit: 'fill' })
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  // Only the shape: after a resize raw.info says `premultiplied`, and passing that on makes
+  // sharp divide red and green by the last (blue) channel, which gives false colours.
+  const { width, height, channels } = raw.info;
+  return { image: sharp(raw.data, { raw: { width, height, channels } }), ...size };
+}
+
+function describe(candidate: Candidate): string {
+  return `${candidate.label} (${candidate.width} × ${candidate.height} px)`;
 }
 
 /** Stored levels, and the stored thumbnail when it shows the whole slide (Aperio). */

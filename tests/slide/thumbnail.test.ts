@@ -1,7 +1,10 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { copyFile, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { readTiff, TAG } from '../../src/slide/tiff.js';
 import { local, runCli, SLIDES, tempDir } from '../helpers.js';
 
 const CMU = join(SLIDES, 'CMU-1-Small-Region.svs');
@@ -115,5 +118,77 @@ describe('slide thumbnails and overlays', () => {
       const meta = await sharp(out).metadata();
       expect([name, meta.format, meta.width, meta.height]).toEqual([name, 'png', width, height]);
     }
+  });
+});
+
+/** A copy of CMU-1-Small-Region whose level 0 (IFD 0) cannot be decoded, made by `spoil`. */
+async function spoiledCopy(spoil: 'jpeg2000' | 'zeroed'): Promise<string> {
+  const path = join(await tempDir(), `${spoil}.svs`);
+  await copyFile(CMU, path);
+  const handle = await open(path, 'r+');
+  try {
+    const level0 = (await readTiff(handle, path)).directories[0]!;
+    if (spoil === 'jpeg2000') {
+      // Classic little-endian TIFF: entries of 12 bytes after a 2-byte count; a SHORT value
+      // sits in the entry's last 4 bytes. 33003 is Aperio's JPEG 2000 code.
+      const table = Buffer.alloc(2 + level0.entries.size * 12);
+      await handle.read(table, 0, table.length, level0.offset);
+      for (let at = 2; at < table.length; at += 12) {
+        if (table.readUInt16LE(at) === TAG.compression) table.writeUInt16LE(33003, at + 8);
+      }
+      await handle.write(table, 0, table.length, level0.offset);
+    } else {
+      const offsets = level0.entries.get(TAG.tileOffsets)!.value as number[];
+      const counts = level0.entries.get(TAG.tileByteCounts)!.value as number[];
+      for (const [i, offset] of offsets.entries()) {
+        await handle.write(Buffer.alloc(counts[i]!), 0, counts[i]!, offset);
+      }
+    }
+  } finally {
+    await handle.close();
+  }
+  return path;
+}
+
+describe('slide thumbnail fallbacks and sizes', () => {
+  for (const spoil of ['jpeg2000', 'zeroed'] as const) {
+    it(`should say why level 0 was not used (${spoil}) and not enlarge the stored thumbnail`, async () => {
+      const slide = await spoiledCopy(spoil);
+      const out = join(await tempDir(), 'thumb.png');
+      const result = await runCli(['slide', 'thumbnail', slide, '-o', out, '--max-size', '1024']);
+      expect(result.code, result.stderr).toBe(0);
+      const reason =
+        spoil === 'jpeg2000'
+          ? /level 0 \(2220 × 2967 px\): JPEG 2000 tiles/
+          : /level 0 \(2220 × 2967 px\) could not be decoded: \S/;
+      expect(result.stderr).toMatch(/warning: .*level 0 \(2220 × 2967 px\)/);
+      expect(result.stderr).toMatch(reason);
+      expect(result.stderr).toMatch(
+        /drew the thumbnail from stored thumbnail \((\d+) × (\d+) px\)/,
+      );
+      const stored = /stored thumbnail \((\d+) × (\d+) px\)/.exec(result.stderr)!;
+      const meta = await sharp(out).metadata();
+      // Capped at the stored thumbnail's size, keeping level 0's shape.
+      expect(Math.max(meta.width, meta.height)).toBe(Math.max(+stored[1]!, +stored[2]!));
+      expect(meta.width).toBeLessThanOrEqual(+stored[1]!);
+      expect(meta.height).toBeLessThanOrEqual(+stored[2]!);
+      expect(result.stderr).toMatch(/instead of 766 × 1024: .* is not enlarged/);
+    });
+  }
+
+  it('should refuse a longest side that is not a whole number of pixels ≥ 1 as a usage error', async () => {
+    const dir = await tempDir();
+    for (const value of ['-5', '0', 'abc', '2.5']) {
+      const out = join(dir, `${value}.png`);
+      const result = await runCli(['slide', 'thumbnail', CMU, '-o', out, `--max-size=${value}`]);
+      expect(result.code, value).toBe(2);
+      expect(result.stderr).toMatch(/--max-size: expected a whole number of pixels ≥ 1/);
+      expect(result.stderr).not.toMatch(/bug in slidepack/);
+      expect(existsSync(out)).toBe(false);
+    }
+    const overlay = join(dir, 'overlay.png');
+    const annotations = local('slide', 'cmu-1-small-region.ndjson');
+    const args = ['slide', 'overlay', CMU, annotations, '-o', overlay, '--max-size', '-5'];
+    expect((await runCli(args)).code).toBe(2);
   });
 });

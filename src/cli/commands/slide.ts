@@ -1,9 +1,10 @@
 import type { Argv, CommandModule } from 'yargs';
 import { loadSet } from '../../check/load.js';
-import { InputError } from '../../errors.js';
+import { InputError, UsageError } from '../../errors.js';
 import { formatSlideInfo } from '../../slide/format.js';
 import { readSlideInfo, type SlideInfo } from '../../slide/info.js';
 import { expandSlidePaths } from '../../slide/inputs.js';
+import type { ThumbnailResult } from '../../slide/thumbnail.js';
 import { type GlobalArgs, loggerFor, printJson, printLines } from '../context.js';
 
 interface InfoArgs extends GlobalArgs {
@@ -14,7 +15,7 @@ interface ImageArgs extends GlobalArgs {
   slide: string;
   annotations?: string[];
   output: string;
-  maxSize: number;
+  maxSize: string | number;
   slideId?: string;
   from?: string;
 }
@@ -44,38 +45,56 @@ async function info(args: InfoArgs): Promise<void> {
 }
 
 async function thumbnail(args: ImageArgs): Promise<void> {
-  const size = await (await import('../../slide/thumbnail.js')).writeThumbnail(
+  const result = await (await import('../../slide/thumbnail.js')).writeThumbnail(
     args.slide,
     args.output,
-    { maxSize: args.maxSize },
+    { maxSize: maxSize(args.maxSize) },
   );
-  report(args, size);
+  report(args, result);
 }
 
 async function overlay(args: ImageArgs): Promise<void> {
+  const size = maxSize(args.maxSize);
   const options = args.from ? { from: args.from } : {};
   const set = await loadSet(args.annotations ?? [], options);
-  const size = await (await import('../../slide/thumbnail.js')).writeOverlay(
+  const result = await (await import('../../slide/thumbnail.js')).writeOverlay(
     args.slide,
     set,
     args.output,
     {
-      maxSize: args.maxSize,
+      maxSize: size,
       ...(args.slideId ? { slideId: args.slideId } : {}),
     },
   );
-  report(args, size);
+  report(args, result);
 }
 
-function report(args: ImageArgs, size: { width: number; height: number }): void {
-  if (args.json) printJson({ ok: true, output: args.output, ...size });
-  else loggerFor(args).info(`${args.output}: ${size.width} × ${size.height} px`);
+function report(args: ImageArgs, result: ThumbnailResult): void {
+  const logger = loggerFor(args);
+  for (const warning of result.warnings) logger.warn(`${args.slide}: ${warning}`);
+  if (args.json) printJson({ ok: true, output: args.output, ...result });
+  else logger.info(`${args.output}: ${result.width} × ${result.height} px`);
+}
+
+/** `--max-size` as a whole number of pixels ≥ 1; anything else is a usage error. */
+function maxSize(value: unknown): number {
+  const n = typeof value === 'number' ? value : Number(String(value).trim() || Number.NaN);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new UsageError(
+      `--max-size: expected a whole number of pixels ≥ 1 (e.g. 1024), got "${String(value)}"`,
+    );
+  }
+  return n;
 }
 
 function imageOptions(yargs: Argv): Argv {
   return yargs
     .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'PNG to write' })
-    .option('max-size', { type: 'number', default: 1024, describe: 'longest side in pixels' });
+    .option('max-size', {
+      type: 'string',
+      default: '1024',
+      describe: 'longest side in pixels; never more than the slide or the level drawn',
+    });
 }
 
 const infoCommand: CommandModule<GlobalArgs, InfoArgs> = {
