@@ -146,6 +146,12 @@ export const LOSS_CODES = {
     effect: 'approximated',
     description: 'a box written around a point was cut at the image edge',
   },
+  SLIDE_DROPPED: {
+    effect: 'dropped',
+    description:
+      'a slide without objects was left out because the target needs what it lacks (COCO: an ' +
+      'image size; give --image-size)',
+  },
   DUPLICATE_VOTES_DROPPED: {
     effect: 'field-lost',
     description: 'a second vote by the same annotator on one object was not written',

@@ -18,6 +18,8 @@ export interface ImageState {
   id: number;
   slideId: string;
   slide: Slide | undefined;
+  /** Annotations written for it, and how far their boxes reach. */
+  annotations: number;
   right: number;
   bottom: number;
 }
@@ -46,7 +48,7 @@ export class CocoDocument {
   image(slideId: string, slide?: Slide): ImageState {
     let image = this.images.get(slideId);
     if (!image) {
-      image = { id: this.images.size + 1, slideId, slide, right: 0, bottom: 0 };
+      image = { id: this.images.size + 1, slideId, slide, annotations: 0, right: 0, bottom: 0 };
       this.images.set(slideId, image);
     }
     if (slide) image.slide = slide;
@@ -56,6 +58,7 @@ export class CocoDocument {
   async annotation(slideId: string, entry: AnnotationEntry): Promise<void> {
     const image = this.image(slideId);
     const [x, y, w, h] = entry.bbox;
+    image.annotations += 1;
     image.right = Math.max(image.right, x + w);
     image.bottom = Math.max(image.bottom, y + h);
     const { extras, ...fields } = entry;

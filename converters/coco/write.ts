@@ -12,7 +12,7 @@ import type {
 import { UNCLASSIFIED_KEY } from './dictionaries.js';
 import { type AnnotationEntry, CocoDocument } from './document.js';
 import { encodeGeometry } from './encode.js';
-import { imageJson, sizeOf } from './images.js';
+import { imagesJson, sizeOf } from './images.js';
 import {
   annotatorEntry,
   encodeLabels,
@@ -154,9 +154,8 @@ class CocoWriter implements RecordWriter {
   }
 
   private members(document: CocoDocument): Record<string, unknown> {
-    const images = [...document.imageStates()].map((image) =>
-      imageJson(image, this.options.imageSize, this.context),
-    );
+    const { imageSize } = this.options;
+    const images = imagesJson(document.imageStates(), document.path, imageSize, this.context);
     const members: Record<string, unknown> = { images, categories: this.categories() };
     const source = (this.header?.extras?.coco ?? {}) as Record<string, unknown>;
     for (const [key, value] of Object.entries(source)) {

@@ -56,11 +56,24 @@ describe('COCO files with empty arrays', () => {
     const source = real('sliderunner-sqlite', 'sliderunner_Slides_empty.sqlite');
     const written = await runCli(['convert', source, '--to', 'coco', '-o', coco]);
     expect(written.code).toBe(0);
+    // its one slide has no size and no objects: no image size to write, so it is left out
+    expect(written.stderr).toMatch(/0 objects read, 0 written; losses: SLIDE_DROPPED 1\n$/);
     const json = JSON.parse(await readFile(coco, 'utf8'));
-    expect([json.annotations, json.categories]).toEqual([[], []]);
+    expect([json.images, json.annotations, json.categories]).toEqual([[], [], []]);
     const result = await runCli(['convert', coco, '--to', 'canonical', '-o', back]);
     expect(result.stderr).toBe('0 objects read, 0 written; nothing lost\n');
     expect(result.code).toBe(0);
-    expect(records(await readFile(back, 'utf8'))[0]?.type).toBe('dataset');
+    expect(records(await readFile(back, 'utf8')).map((r) => r.type)).toEqual(['dataset']);
+  });
+
+  it("should keep the empty database's slide when given --image-size", async () => {
+    const dir = await tempDir();
+    const [coco, back] = [join(dir, 'empty.json'), join(dir, 'back.ndjson')];
+    const source = real('sliderunner-sqlite', 'sliderunner_Slides_empty.sqlite');
+    const args = ['convert', source, '--to', 'coco', '-o', coco, '--image-size', '1000x800'];
+    expect((await runCli(args)).stderr).toBe('0 objects read, 0 written; nothing lost\n');
+    expect((await runCli(['convert', coco, '--to', 'canonical', '-o', back])).code).toBe(0);
+    const slide = records(await readFile(back, 'utf8')).find((r) => r.type === 'slide');
+    expect(slide).toMatchObject({ id: '2958_14_1A__1_MCT Mitose 2017.svs', width: 1000 });
   });
 });
