@@ -33,6 +33,7 @@ export async function splitDescriptor(
     slideIds,
     (s) => groupOf(s, plan.unit, loaded, inputs.set),
     plan.unit,
+    loaded.path,
   );
   const sets = makeSplits(groups, plan);
 

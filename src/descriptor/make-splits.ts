@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { InputError } from '../errors.js';
 import type { AnnotationSet } from '../model/collect.js';
 import type { SplitUnit } from './types.js';
 import { seededRandom } from '../util/random.js';
@@ -24,6 +24,7 @@ export function groupSlides(
   slideIds: string[],
   groupOf: (slide: string) => string | undefined,
   unit: SplitUnit,
+  descriptor?: string,
 ): SplitGroup[] {
   const groups = new Map<string, SplitGroup>();
   const bySlide = new Map<string, SplitGroup>();
@@ -40,9 +41,11 @@ export function groupSlides(
     bySlide.set(slide, group);
   }
   if (missing.length) {
-    throw new UsageError(
+    // The data lacks what the split needs: a data problem (exit 1), not a wrong command.
+    throw new InputError(
       `${missing.length} slide(s) have no ${unit} (first: ${missing[0]}); add them under ` +
         `subjects in the descriptor, or split --by slide`,
+      descriptor,
     );
   }
   for (const object of set.objects) {

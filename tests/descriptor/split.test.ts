@@ -80,7 +80,45 @@ describe('slidepack split', () => {
   it('should fail when a slide has no patient to group by', async () => {
     const { descriptor } = await midogFolder();
     const result = await runCli(['split', descriptor, '--by', 'patient']);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/200 slide\(s\) have no patient \(first: 001\.tiff\)/);
+    // The command is right; the data lacks patients: exit 1, naming the descriptor.
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /dataset\.yaml: 200 slide\(s\) have no patient \(first: 001\.tiff\)/,
+    );
+  });
+
+  it('should refuse repeated split names and negative shares as usage errors', async () => {
+    const { descriptor } = await midogFolder();
+    const before = await readFile(descriptor, 'utf8');
+    const repeated = await runCli(['split', descriptor, '--by', 'slide', '--names', 'a,a,b']);
+    expect(repeated.code).toBe(2);
+    expect(repeated.stderr).toMatch(/--names: expected distinct, non-empty split names.*"a" twice/);
+    const spaced = await runCli(['split', descriptor, '--by', 'slide', '--ratios', '-10,60,50']);
+    expect(spaced.code).toBe(2);
+    expect(spaced.stderr).toMatch(/value starting with "-".*--ratios takes shares ≥ 0/);
+    expect(spaced.stderr).not.toMatch(/Unknown arguments/);
+    const joined = await runCli(['split', descriptor, '--by', 'slide', '--ratios=-10,60,50']);
+    expect(joined.code).toBe(2);
+    expect(joined.stderr).toMatch(/--ratios: expected comma-separated non-negative numbers/);
+    expect(await readFile(descriptor, 'utf8')).toBe(before);
+  });
+
+  it("should name each split's slides once when splitting by slide", async () => {
+    const { descriptor } = await midogFolder();
+    const args = [
+      'split',
+      descriptor,
+      '--by',
+      'slide',
+      '--dry-run',
+      '--ratios',
+      '70,30',
+      '--names',
+      'train,test',
+    ];
+    const result = await runCli(args);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^train: 140 slide\(s\), \d+ object\(s\)$/m);
+    expect(result.stdout).not.toMatch(/slide\(s\), \d+ slide\(s\)/);
   });
 });

@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { SplitUnit } from '../../descriptor/types.js';
 import { DataError, UsageError } from '../../errors.js';
-import { formatMessage, Messages } from '../../messages.js';
+import { Messages } from '../../messages.js';
 import { type GlobalArgs, loggerFor, printJson, printLines } from '../context.js';
 
 interface SplitArgs extends GlobalArgs {
@@ -16,6 +16,13 @@ interface SplitArgs extends GlobalArgs {
 function plan(args: SplitArgs) {
   const ratios = args.ratios.split(',').map(Number);
   const names = args.names.split(',').map((n) => n.trim());
+  const repeated = names.find((n, i) => names.indexOf(n) !== i);
+  if (repeated !== undefined || names.includes('')) {
+    throw new UsageError(
+      `--names: expected distinct, non-empty split names, got "${args.names}"` +
+        (repeated ? ` ("${repeated}" twice)` : ''),
+    );
+  }
   if (ratios.some((r) => !Number.isFinite(r) || r < 0) || ratios.every((r) => r === 0)) {
     throw new UsageError(
       `--ratios: expected comma-separated non-negative numbers, got "${args.ratios}"`,
@@ -49,12 +56,26 @@ async function handler(args: SplitArgs): Promise<void> {
   for (const m of messages.list) logger.report(m);
   if (args.json) return printJson({ ok: true, written: !args.dryRun, ...summary });
   printLines(
-    summary.splits.map(
-      (s) =>
-        `${s.name}: ${s.members} ${summary.unit}(s), ${s.slides} slide(s), ${s.objects} object(s)`,
-    ),
+    summary.splits.map((s) => {
+      const members = summary.unit === 'slide' ? '' : `${s.members} ${summary.unit}(s), `;
+      return `${s.name}: ${members}${s.slides} slide(s), ${s.objects} object(s)`;
+    }),
   );
   logger.info(args.dryRun ? 'dry run: descriptor unchanged' : `${args.descriptor}: splits written`);
+}
+
+/**
+ * `--ratios -10,60,50` reaches yargs as the short options -1 and -0 (and --ratios falls back
+ * to its default), which strict mode reports as "Unknown arguments: 0, 1"; say what happened.
+ */
+function negativeRatios(argv: Record<string, unknown>): void {
+  const digits = Object.keys(argv).filter((k) => /^\d$/.test(k));
+  if (digits.length === 0) return;
+  throw new UsageError(
+    `a value starting with "-" was read as the options ${digits.map((d) => `-${d}`).join(' ')}` +
+      ': --ratios takes shares ≥ 0 (e.g. --ratios 70,15,15); to pass a value that starts ' +
+      'with "-", write --ratios=<value>',
+  );
 }
 
 export const splitCommand: CommandModule<GlobalArgs, SplitArgs> = {
@@ -79,6 +100,7 @@ export const splitCommand: CommandModule<GlobalArgs, SplitArgs> = {
         describe: 'split names, one per ratio',
       })
       .option('seed', { type: 'number', default: 1, describe: 'same seed, same split' })
+      .middleware(negativeRatios, true)
       .option('dry-run', { type: 'boolean', describe: 'print the split, do not write it' })
       .example(
         '$0 split --by patient --ratios 70,15,15 --seed 7',
