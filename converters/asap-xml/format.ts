@@ -5,6 +5,12 @@ function headText(head: Buffer): string {
   return head.toString('utf8', 0, Math.min(head.length, 16384));
 }
 
+/**
+ * ASAP's default colour of annotations and groups; its own writer always writes a `Color`, and
+ * an annotation with this one is drawn in its group's colour.
+ */
+export const ASAP_DEFAULT_COLOR = '#F4FA58';
+
 /** ASAP XML (computationalpathologygroup/ASAP): one slide per file, groups as classes. */
 export const asapFormat = {
   id: 'asap-xml',

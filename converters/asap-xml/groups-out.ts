@@ -2,6 +2,7 @@ import type { WriteContext } from '../../src/converter.js';
 import { attributeText } from '../../src/io/xml.js';
 import { parseHexColor, toHex } from '../../src/model/color.js';
 import type { AnnotationClass, AnnotationObject, Color, Group } from '../../src/model/types.js';
+import { ASAP_DEFAULT_COLOR } from './format.js';
 
 interface GroupOut {
   name: string;
@@ -95,8 +96,9 @@ export class AsapGroups {
   private groupXml(group: GroupOut, context: WriteContext): string {
     const parent = group.parent === undefined ? undefined : this.byId.get(group.parent)?.name;
     const attributes: Record<string, string> = { Name: group.name, PartOfGroup: parent ?? 'None' };
+    // Like ASAP's own writer, every group has a Color (its default where none is known).
     const color = group.color ? this.colorText(group.color) : group.extras.color;
-    if (color !== undefined) attributes.Color = color;
+    attributes.Color = color ?? ASAP_DEFAULT_COLOR;
     Object.assign(attributes, group.extras.attributes);
     const tag = group.extras.tag ?? 'Group';
     const pairs = Object.entries(group.attributes ?? {}).filter(([key]) => {

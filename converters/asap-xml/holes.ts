@@ -22,6 +22,7 @@ export interface ExclusionPlan {
 interface Hole {
   index: number;
   name: string | undefined;
+  color: string | undefined;
   ring: Ring;
   spline: boolean;
 }
@@ -58,7 +59,8 @@ function holeOf(raw: RawAnnotation, env: GeometryEnv): Hole | undefined {
   const geometry = rawGeometry(raw, env);
   const ring = geometry && outerRing(geometry);
   if (!ring || ring.length < 3) return undefined;
-  return { index: raw.index, name: raw.attributes.Name, ring, spline: geometry.type === 'spline' };
+  const { Name: name, Color: color } = raw.attributes;
+  return { index: raw.index, name, color, ring, spline: geometry.type === 'spline' };
 }
 
 function planFrom(assigned: Map<number, Exclusion<Hole>[]>, context: ConvertContext) {
@@ -101,10 +103,15 @@ export function withHoles(
     type?: string;
   };
   const names = holes.map((h) => h.name ?? '');
+  // Each hole's own Color text, so it is written back as it was ('' for none).
+  const colors = holes.some((h) => h.color !== undefined)
+    ? { holeColors: holes.map((h) => h.color ?? '') }
+    : {};
+  const closed = geometry.type === 'polygon' && geometry.closed ? { closed: true } : {};
   const copy: AnnotationObject = {
     ...object,
-    geometry: { type: 'polygon', rings: [outer, ...holes.map((h) => h.ring)] },
-    extras: { ...object.extras, 'asap-xml': { ...extras, holeNames: names } },
+    geometry: { type: 'polygon', rings: [outer, ...holes.map((h) => h.ring)], ...closed },
+    extras: { ...object.extras, 'asap-xml': { ...extras, holeNames: names, ...colors } },
   };
   return copy;
 }

@@ -13,14 +13,13 @@ import {
   placeCoordinates,
   toGeometry,
 } from './geometry.js';
+import { ASAP_DEFAULT_COLOR } from './format.js';
 import { dictionaryRecords, type GroupIndex, indexGroups } from './groups.js';
 import { type ExclusionPlan, planExclusions } from './holes.js';
 import { type AsapOptions, asapOptions } from './options.js';
 import { type RawAnnotation, streamAsap } from './parse.js';
 
 const KNOWN_ATTRIBUTES = new Set(['Name', 'Type', 'PartOfGroup', 'Color']);
-/** ASAP's default annotation colour: a grouped annotation with it is drawn in the group colour. */
-const DEFAULT_COLOR = '#f4fa58';
 
 /**
  * Read an ASAP XML file. Groups come last in ASAP's files but first in the canonical stream, so
@@ -139,9 +138,11 @@ class ObjectBuilder {
     }
     const extras = annotationExtras(raw, type, geometry);
     const color = parseHexColor(a.Color ?? '');
-    const isDefault = a.Color?.toLowerCase() === DEFAULT_COLOR && group !== undefined;
+    // ASAP's default is no chosen colour (a grouped annotation with it is drawn in the group's).
+    const isDefault = a.Color?.toUpperCase() === ASAP_DEFAULT_COLOR;
     if (color && !isDefault) object.color = color;
-    else if (a.Color !== undefined) extras.color = a.Color;
+    // Kept unless it is the default exactly as the writer spells it where none is known.
+    else if (a.Color !== undefined && a.Color !== ASAP_DEFAULT_COLOR) extras.color = a.Color;
     if (Object.keys(extras).length > 0) object.extras = { 'asap-xml': extras };
     return object;
   }

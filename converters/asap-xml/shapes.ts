@@ -7,8 +7,8 @@ import { asapType } from './geometry.js';
 export interface AsapShape {
   type: string;
   points: Point[];
-  /** Set for holes: they go to the exclusion group under their own name. */
-  hole?: { name: string };
+  /** Set for holes: they go to the exclusion group under their own name (and Color if known). */
+  hole?: { name: string; color?: string };
 }
 
 /**
@@ -59,7 +59,9 @@ export function shapesOf(object: AnnotationObject, loss: LossReport): AsapShape[
 function polygonShapes(object: AnnotationObject, rings: Ring[], loss: LossReport): AsapShape[] {
   const [outer, ...holes] = rings;
   if (!outer) return [];
-  const extras = object.extras?.['asap-xml'] as { type?: string; holeNames?: string[] } | undefined;
+  const extras = object.extras?.['asap-xml'] as
+    | { type?: string; holeNames?: string[]; holeColors?: string[] }
+    | undefined;
   // A file's own spelling (a 4-corner "Rectangle" that is not axis-aligned) is kept.
   const kept = ['Polygon', 'Rectangle'].includes(asapType(extras?.type) ?? '');
   const own = kept ? extras!.type! : 'Polygon';
@@ -67,7 +69,8 @@ function polygonShapes(object: AnnotationObject, rings: Ring[], loss: LossReport
   for (const [n, hole] of holes.entries()) {
     loss.add('HOLES_SEPARATED', object.id);
     const name = extras?.holeNames?.[n] ?? `${object.name ?? object.id} hole ${n + 1}`;
-    shapes.push({ type: 'Polygon', points: hole, hole: { name } });
+    const color = extras?.holeColors?.[n];
+    shapes.push({ type: 'Polygon', points: hole, hole: color ? { name, color } : { name } });
   }
   return shapes;
 }

@@ -8,6 +8,7 @@ import type {
   CanonicalRecord,
   Slide,
 } from '../../src/model/types.js';
+import { ASAP_DEFAULT_COLOR } from './format.js';
 import { AsapGroups } from './groups-out.js';
 import { asapOptions } from './options.js';
 import { type AsapShape, shapesOf } from './shapes.js';
@@ -96,8 +97,9 @@ class AsapWriter {
       Type: shape.type,
       PartOfGroup: shape.hole ? this.groups.exclusionGroup() : group,
     };
+    // Like ASAP's own writer, every annotation has a Color (its default where none is known).
     const color = object.color ? this.groups.colorText(object.color) : extras.color;
-    if (color !== undefined && !shape.hole) attributes.Color = color;
+    attributes.Color = (shape.hole ? shape.hole.color : color) ?? ASAP_DEFAULT_COLOR;
     if (!shape.hole) Object.assign(attributes, extras.attributes);
     const tag = extras.tag ?? 'Annotation';
     const coordinates = this.coordinates(object, shape);
