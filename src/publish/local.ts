@@ -4,6 +4,7 @@ import { InputError, PublishError } from '../errors.js';
 import { sha256File } from '../io/hash.js';
 import { parseManifestLines } from '../release/bagit.js';
 import { type Manifest, manifestProblem, releaseId } from '../release/manifest.js';
+import { readPartDigests } from '../release/parts.js';
 import { eachLimited } from './limit.js';
 import type { LocalFile } from './store.js';
 
@@ -32,7 +33,13 @@ export async function loadRelease(dir: string): Promise<LocalRelease> {
   const problem = manifestProblem(manifest);
   if (problem) throw new InputError(problem, manifestPath);
 
-  const files = manifest.files.map((f) => ({ ...f, relative: f.path, path: join(dir, f.path) }));
+  const parts = await readPartDigests(dir, manifest.files);
+  const files = manifest.files.map((f) => ({
+    ...f,
+    relative: f.path,
+    path: join(dir, f.path),
+    ...(parts.has(f.path) ? { parts: parts.get(f.path)! } : {}),
+  }));
   files.push(...(await tagFiles(dir)));
   return {
     dir,

@@ -9,13 +9,13 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { PublishError } from '../errors.js';
+import { PART_SIZE } from '../release/parts.js';
 import { Limit } from './limit.js';
 import { FileHasher, giveBack, type PartDigest, takeBuffer } from './part-hasher.js';
 import { errorCode, withPayloadHash } from './s3-client.js';
 import type { LocalFile, UploadHooks } from './store.js';
 
-/** Part size for multipart uploads; a 2 GB slide is 128 parts. */
-export const PART_SIZE = 16 << 20;
+export { PART_SIZE };
 
 /** Every part upload of every file shares this limit, so many small files cannot flood. */
 export const partLimit = new Limit(8);
@@ -57,8 +57,9 @@ interface Upload {
  * kept. Every new part is sent with its SHA-256 signed (and as a checksum where the store takes
  * one); stores that do not check the signed SHA-256 also get Content-MD5 and have the returned
  * ETag compared. Parts are read once, in order, and hashed on a worker thread, which also
- * computes the file's SHA-256 from the very bytes sent; a file that no longer matches its
- * manifest is never completed. Returns the object's expected ETag.
+ * compares each part with its digest recorded at build time (a changed part is never sent) or,
+ * without such a record, computes the file's SHA-256 from the very bytes sent; a file that no
+ * longer matches its manifest is never completed. Returns the object's expected ETag.
  */
 export async function uploadMultipart(
   target: MultipartTarget,
@@ -69,13 +70,14 @@ export async function uploadMultipart(
   const handle = await open(file.path, 'r');
   const upload: Upload = { target, uploadId, existing, hasher: new FileHasher(), hooks };
   try {
-    const parts = await sendParts(upload, handle, file);
-    if ((await upload.hasher.whole()) !== file.sha256) {
+    const parts = await sendParts(upload, handle, file).catch(async (error) => {
+      if (changedErrors.has(error)) await abort(target, uploadId);
+      throw error;
+    });
+    // Parts matched the digests recorded at build time; otherwise the whole file must match.
+    if (!file.parts && (await upload.hasher.whole()) !== file.sha256) {
       await abort(target, uploadId);
-      throw new PublishError(
-        `${file.path} changed since the release was built (hash mismatch)`,
-        'BadDigest',
-      );
+      throw changed(file);
     }
     await target.guard();
     await target.client.send(
@@ -110,8 +112,8 @@ async function sendParts(upload: Upload, handle: FileHandle, file: LocalFile) {
     });
     // Handed to the hasher here, in part order, so the whole-file SHA-256 sees them in order.
     const md5 = !upload.target.sha256Verified || upload.existing.has(n);
-    const digest = upload.hasher.part(body, md5);
-    const job = sendPart(upload, body, n, digest).finally(release);
+    const digest = upload.hasher.part(body, { md5, whole: !file.parts });
+    const job = sendPart(upload, body, n, checked(digest, file, n)).finally(release);
     job.then(
       () => giveBack(body, partLimit.size),
       () => {
@@ -178,6 +180,24 @@ async function readPart(handle: FileHandle, file: LocalFile, number: number): Pr
     throw new PublishError(`${file.path} is shorter than the manifest says`, 'BadDigest');
   }
   return body;
+}
+
+const changedErrors = new WeakSet<object>();
+
+function changed(file: LocalFile): PublishError {
+  const error = new PublishError(
+    `${file.path} changed since the release was built (hash mismatch)`,
+    'BadDigest',
+  );
+  changedErrors.add(error);
+  return error;
+}
+
+/** A part that differs from its digest recorded at build time is never sent. */
+async function checked(digest: Promise<PartDigest>, file: LocalFile, n: number) {
+  const done = await digest;
+  if (file.parts && file.parts[n - 1] !== done.sha256.toString('hex')) throw changed(file);
+  return done;
 }
 
 async function sendPart(

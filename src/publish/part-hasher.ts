@@ -16,7 +16,7 @@ const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 const SLICE = 256 * 1024;
 let whole = createHash('sha256');
-parentPort.on('message', ({ id, body, md5, finish }) => {
+parentPort.on('message', ({ id, body, md5, whole: all, finish }) => {
   try {
     if (finish) return parentPort.postMessage({ id, whole: whole.digest('hex') });
     const part = createHash('sha256');
@@ -25,7 +25,7 @@ parentPort.on('message', ({ id, body, md5, finish }) => {
       const slice = body.subarray(at, at + SLICE);
       part.update(slice);
       sum?.update(slice);
-      whole.update(slice);
+      if (all) whole.update(slice);
     }
     parentPort.postMessage({ id, sha256: part.digest(), md5: sum?.digest() });
   } catch (error) {
@@ -55,9 +55,12 @@ export class FileHasher {
     this.worker.on('exit', () => this.fail(new Error('the hashing thread stopped')));
   }
 
-  /** Hash the next part of the file (call in part order); `body` must be shared memory. */
-  async part(body: Uint8Array, md5: boolean): Promise<PartDigest> {
-    const reply = await this.ask({ body, md5 });
+  /**
+   * Hash the next part of the file (call in part order); `body` must be shared memory. `whole`
+   * feeds it to the whole-file SHA-256 too (needless when the parts' digests are known).
+   */
+  async part(body: Uint8Array, how: { md5: boolean; whole: boolean }): Promise<PartDigest> {
+    const reply = await this.ask({ body, ...how });
     const digest: PartDigest = { sha256: toBuffer(reply.sha256!) };
     if (reply.md5) digest.md5 = toBuffer(reply.md5);
     return digest;
@@ -73,7 +76,12 @@ export class FileHasher {
     await this.worker.terminate();
   }
 
-  private ask(message: { body?: Uint8Array; md5?: boolean; finish?: boolean }): Promise<Reply> {
+  private ask(message: {
+    body?: Uint8Array;
+    md5?: boolean;
+    whole?: boolean;
+    finish?: boolean;
+  }): Promise<Reply> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.next++;
     return new Promise((resolve, reject) => {

@@ -34,6 +34,8 @@ export interface LocalFile {
   size: number;
   sha256: string;
   mediaType: string;
+  /** SHA-256 (hex) of each upload part, recorded when the release was built. */
+  parts?: string[];
 }
 
 export type Condition = { create: true } | { ifMatch: string };

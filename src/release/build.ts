@@ -5,6 +5,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { InputError } from '../errors.js';
 import { forgetTemporary, trackTemporary } from '../io/atomic.js';
 import { sha256File } from '../io/hash.js';
+import { hashWithParts, PART_SIZE, type PartDigests, writePartDigests } from './parts.js';
 import { type Logger, silentLogger } from '../log.js';
 import { Messages } from '../messages.js';
 import { writeArchive } from './archive.js';
@@ -81,9 +82,11 @@ export async function buildRelease(options: BuildOptions): Promise<BuildResult> 
   const temp = join(dirname(finalDir), `.${version}.building-${randomBytes(4).toString('hex')}`);
   trackTemporary(temp);
   try {
-    const result = await applyPlan(plan, temp, options, logger);
+    const parts = new Map<string, PartDigests>();
+    const result = await applyPlan(plan, temp, options, logger, parts);
     await moveIntoPlace(temp, finalDir, version);
     forgetTemporary(temp);
+    await keepPartDigests(finalDir, parts, logger);
     logger.info(`release ${version} built in ${finalDir} (id ${result.releaseId})`);
     return { ...result, dir: finalDir };
   } catch (error) {
@@ -91,6 +94,16 @@ export async function buildRelease(options: BuildOptions): Promise<BuildResult> 
     forgetTemporary(temp);
     throw explainBuildError(error, finalDir);
   }
+}
+
+/** Part digests spare publishing a second pass over large files; without them it still works. */
+async function keepPartDigests(dir: string, parts: Map<string, PartDigests>, logger: Logger) {
+  if (!parts.size) return;
+  await writePartDigests(dir, parts).catch((error: Error) => {
+    logger.warn(
+      `could not keep the part digests beside ${dir} (${error.message}); publishing will hash large files twice`,
+    );
+  });
 }
 
 async function refuseExisting(dir: string, version: string): Promise<void> {
@@ -107,6 +120,7 @@ async function applyPlan(
   dir: string,
   options: BuildOptions,
   logger: Logger,
+  parts: Map<string, PartDigests>,
 ): Promise<Omit<BuildResult, 'dir'>> {
   const context: StepContext = {
     dir,
@@ -123,7 +137,7 @@ async function applyPlan(
     else if (entry.kind !== 'archive') await applyEntry(entry, context);
   }
 
-  const files = await hashPayload(dir, plan);
+  const files = await hashPayload(dir, plan, parts);
   const manifest: Manifest = {
     schema: MANIFEST_SCHEMA,
     ...(options.name ? { name: options.name } : {}),
@@ -170,8 +184,15 @@ async function runDocuments(dir: string, documents: DocumentsStep | undefined): 
   await documents(payload, files);
 }
 
-/** Hash every payload file; slides are re-hashed so the manifest describes the copies. */
-async function hashPayload(dir: string, plan: ReleasePlan): Promise<ManifestFile[]> {
+/**
+ * Hash every payload file; slides are re-hashed so the manifest describes the copies. Files
+ * larger than one upload part also get their part digests, from the same read.
+ */
+async function hashPayload(
+  dir: string,
+  plan: ReleasePlan,
+  parts: Map<string, PartDigests>,
+): Promise<ManifestFile[]> {
   const expected = new Map(
     plan.entries.flatMap((e) => (e.kind === 'slide' ? [[e.path, e] as const] : [])),
   );
@@ -179,7 +200,9 @@ async function hashPayload(dir: string, plan: ReleasePlan): Promise<ManifestFile
   for (const file of await listFiles(join(dir, 'data'))) {
     const path = relative(dir, file).split(sep).join('/');
     const { size } = await stat(file);
-    const sha256 = await sha256File(file);
+    const digests = size > PART_SIZE ? await hashWithParts(file) : undefined;
+    const sha256 = digests?.sha256 ?? (await sha256File(file));
+    if (digests) parts.set(path, digests);
     const slide = expected.get(path);
     if (slide && slide.sha256 !== sha256) {
       throw new InputError('the slide changed while the release was built', slide.source);

@@ -5,6 +5,7 @@ import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, inject, it } from 'vitest';
 import { PART_SIZE, uploadMultipart } from '../../src/publish/multipart.js';
 import { S3Store } from '../../src/publish/s3-store.js';
+import { hashWithParts } from '../../src/release/parts.js';
 import { tempDir } from '../helpers.js';
 import { newBucket, rgwClient, rgwEnv, sha256 } from './helpers.js';
 
@@ -92,6 +93,29 @@ describe.skipIf(!rgw)('uploading a large file in parts to radosgw', () => {
       expect(head.ContentLength).toBe(bytes.length);
     });
   }
+
+  it('should stop before sending a part that differs from its digest recorded at build time', async () => {
+    const { bytes, file } = await threePartFile();
+    const recorded = await hashWithParts(file.path);
+    expect(recorded.sha256).toBe(file.sha256);
+    expect(recorded.parts).toHaveLength(3);
+    bytes[PART_SIZE + 10] = (bytes[PART_SIZE + 10] ?? 0) ^ 1;
+    await writeFile(file.path, bytes);
+    const { client, parts } = recordingClient();
+    const bucket = await newBucket(rgw!);
+    const target = { client, bucket, key: 'big', sha256Checksums: true, guard: async () => {} };
+    const upload = uploadMultipart(
+      { ...target, sha256Verified: true },
+      { ...file, parts: recorded.parts },
+      hooks,
+    );
+    await expect(upload).rejects.toThrow(/changed since the release was built/);
+    const changedPart = createHash('sha256').update(bytes.subarray(PART_SIZE, 2 * PART_SIZE));
+    const sent = parts.map((p) => p.headers['x-amz-content-sha256']);
+    expect(sent).not.toContain(changedPart.digest('hex'));
+    const head = client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'big' }));
+    await expect(head).rejects.toThrow();
+  });
 
   it('should fail, and complete nothing, when a part is damaged after it was hashed', async () => {
     const { file } = await threePartFile();

@@ -17,7 +17,7 @@ describe('hashing a file part by part on a worker thread', () => {
       const replies = parts.map((bytes, i) => {
         const shared = takeBuffer(bytes.length, bytes.length);
         bytes.copy(shared);
-        return hasher.part(shared, i % 2 === 1);
+        return hasher.part(shared, { md5: i % 2 === 1, whole: true });
       });
       for (const [i, reply] of (await Promise.all(replies)).entries()) {
         expect(reply.sha256).toEqual(digest('sha256', parts[i]!));
@@ -43,6 +43,8 @@ describe('hashing a file part by part on a worker thread', () => {
   it('should refuse work after it is closed instead of waiting forever', async () => {
     const hasher = new FileHasher();
     await hasher.close();
-    await expect(hasher.part(takeBuffer(8, 8), false)).rejects.toThrow(/closed/);
+    await expect(hasher.part(takeBuffer(8, 8), { md5: false, whole: true })).rejects.toThrow(
+      /closed/,
+    );
   });
 });
