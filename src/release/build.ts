@@ -101,7 +101,8 @@ async function keepPartDigests(dir: string, parts: Map<string, PartDigests>, log
   if (!parts.size) return;
   await writePartDigests(dir, parts).catch((error: Error) => {
     logger.warn(
-      `could not keep the part digests beside ${dir} (${error.message}); publishing will hash large files twice`,
+      `could not keep the part digests beside ${dir} (${error.message}); ` +
+        'publishing will hash large files twice',
     );
   });
 }
