@@ -56,40 +56,63 @@ export interface BboxDecision {
   format: BboxFormat;
   /** How it was decided: forced by the user, or by {@link XYXY_RULE}. */
   how: 'forced' | 'rule';
+  /** What the rule chooses, also when the reading was forced. */
+  ruleFormat: BboxFormat;
   params: Record<string, unknown>;
+  /** Ids of images whose boxes, read this way, reach past their right or bottom edge. */
+  pastEdge: string[];
+  /** The same for the other reading. */
+  pastEdgeOther: string[];
+  /** Images with boxes that exist and whose size is valid or absent (not already an error). */
+  imagesKnown: number;
 }
 
-/** Apply {@link XYXY_RULE}; `forced` ('xyxy' | 'xywh') skips it. */
+/** Where boxes of sized images land under both readings. */
+function measure(stats: BoxStats, images: Map<string, ImageEntry>) {
+  const result = { sized: 0, known: 0, xywh: [] as string[], xyxy: [] as string[] };
+  for (const [imageId, extent] of stats.perImage) {
+    const image = images.get(imageId);
+    if (!image || image.sizeInvalid) continue;
+    result.known += 1;
+    if (image.width === undefined || image.height === undefined) continue;
+    result.sized += 1;
+    const past = (right: number, bottom: number) =>
+      right > image.width! + 1 || bottom > image.height! + 1;
+    if (past(extent.rightXywh, extent.bottomXywh)) result.xywh.push(imageId);
+    if (past(extent.rightXyxy, extent.bottomXyxy)) result.xyxy.push(imageId);
+  }
+  return result;
+}
+
+/** Apply {@link XYXY_RULE}; `forced` ('xyxy' | 'xywh') overrides it. */
 export function decideBboxFormat(
   stats: BoxStats,
   images: Map<string, ImageEntry>,
   forced?: string,
 ): BboxDecision {
-  if (forced === 'xyxy' || forced === 'xywh') {
-    return { format: forced, how: 'forced', params: { bboxFormat: forced } };
-  }
-  let sized = 0;
-  let overXywh = 0;
-  let overXyxy = 0;
-  for (const [imageId, extent] of stats.perImage) {
-    const image = images.get(imageId);
-    if (image?.width === undefined || image.height === undefined) continue;
-    sized += 1;
-    const past = (right: number, bottom: number) =>
-      right > image.width! + 1 || bottom > image.height! + 1;
-    if (past(extent.rightXywh, extent.bottomXywh)) overXywh += 1;
-    if (past(extent.rightXyxy, extent.bottomXyxy)) overXyxy += 1;
-  }
+  const m = measure(stats, images);
   const allOrdered = stats.boxes > 0 && stats.cornerOrdered === stats.boxes;
-  const params = {
-    rule: XYXY_RULE,
-    boxes: stats.boxes,
-    cornerOrderedBoxes: stats.cornerOrdered,
-    imagesWithBoxes: stats.perImage.size,
-    imagesWithSize: sized,
-    imagesPastEdgeAsXywh: overXywh,
-    imagesPastEdgeAsXyxy: overXyxy,
+  const ruleFormat: BboxFormat = allOrdered && m.xywh.length > m.xyxy.length ? 'xyxy' : 'xywh';
+  const isForced = forced === 'xyxy' || forced === 'xywh';
+  const format = isForced ? forced : ruleFormat;
+  const params = isForced
+    ? { bboxFormat: forced }
+    : {
+        rule: XYXY_RULE,
+        boxes: stats.boxes,
+        cornerOrderedBoxes: stats.cornerOrdered,
+        imagesWithBoxes: stats.perImage.size,
+        imagesWithSize: m.sized,
+        imagesPastEdgeAsXywh: m.xywh.length,
+        imagesPastEdgeAsXyxy: m.xyxy.length,
+      };
+  return {
+    format,
+    how: isForced ? 'forced' : 'rule',
+    ruleFormat,
+    params,
+    pastEdge: format === 'xyxy' ? m.xyxy : m.xywh,
+    pastEdgeOther: format === 'xyxy' ? m.xywh : m.xyxy,
+    imagesKnown: m.known,
   };
-  const xyxy = allOrdered && overXywh > overXyxy;
-  return { format: xyxy ? 'xyxy' : 'xywh', how: 'rule', params };
 }

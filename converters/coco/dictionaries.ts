@@ -9,6 +9,8 @@ export interface ImageEntry {
   fileName: string | undefined;
   width: number | undefined;
   height: number | undefined;
+  /** A width or height is there but not a size (negative, not a number); already an error. */
+  sizeInvalid: boolean;
   /** Members other than id, file_name, width and height, verbatim. */
   extras: Record<string, unknown>;
 }
@@ -62,7 +64,10 @@ export function parseImage(
   }
   const width = imageSize(value, 'width', pointer, file, context);
   const height = imageSize(value, 'height', pointer, file, context);
-  return { pointer, id: value.id, fileName, width, height, extras: rest(value, IMAGE_KEYS) };
+  const sizeInvalid =
+    (width === undefined && value.width != null) || (height === undefined && value.height != null);
+  const extras = rest(value, IMAGE_KEYS);
+  return { pointer, id: value.id, fileName, width, height, sizeInvalid, extras };
 }
 
 function imageSize(

@@ -2,7 +2,8 @@ import type { ConvertContext, ReadInput } from '../../src/converter.js';
 import { scanJsonFile } from '../../src/io/json-stream.js';
 import type { DatasetHeader, RecordStream } from '../../src/model/types.js';
 import { type AnnotationScope, parseAnnotation } from './annotation.js';
-import { type BboxDecision, decideBboxFormat } from './bbox-format.js';
+import { decideBboxFormat } from './bbox-format.js';
+import { reportDecision } from './bbox-report.js';
 import { annotatorRecords, classIds, classRecord, slideIds, slideRecord } from './dictionaries.js';
 import { LABEL_ANNOTATORS_KEY } from './labels.js';
 import { parse, type Survey, surveyFile } from './survey.js';
@@ -72,32 +73,4 @@ function header(path: string, survey: Survey): DatasetHeader {
   const members = Object.entries(survey.members).filter(([k]) => k !== LABEL_ANNOTATORS_KEY);
   if (members.length) record.extras = { coco: Object.fromEntries(members) };
   return record;
-}
-
-/** Say how boxes were read; a file that looks like corners but cannot be measured is flagged. */
-function reportDecision(
-  decision: BboxDecision,
-  survey: Survey,
-  file: string,
-  context: ConvertContext,
-): void {
-  const { boxes, cornerOrdered } = survey.boxes;
-  if (decision.format === 'xyxy' && decision.how === 'rule') {
-    context.messages.info(
-      'coco/xyxy-bbox',
-      `the ${boxes} boxes were read as [x1, y1, x2, y2] corners (the MIDOG variant): ` +
-        `${decision.params.rule}; force either reading with --bbox-format`,
-      { file, place: '/annotations' },
-    );
-    context.logger.verbose(`${file}: boxes read as [x1, y1, x2, y2] corners`);
-  }
-  const unmeasured = decision.params.imagesWithSize === 0;
-  if (decision.how === 'rule' && boxes > 0 && cornerOrdered === boxes && unmeasured) {
-    context.messages.warn(
-      'coco/bbox-format-unknown',
-      'every box could be [x1, y1, x2, y2] corners, but no image has a size to tell; ' +
-        'read as COCO [x, y, w, h] (use --bbox-format xyxy if they are corners)',
-      { file, place: '/annotations' },
-    );
-  }
 }
