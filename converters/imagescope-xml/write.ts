@@ -122,9 +122,13 @@ class ImageScopeWriter {
       ...(fresh ? defaultRegion(layer.regions, region, mpp) : {}),
       ...own,
       Type: region.type,
-      Text: region.hole ? (own.Text ?? '') : (object.name ?? ''),
-      NegativeROA: region.negative ? '1' : '0',
     };
+    const text = region.hole ? own.Text : object.name;
+    if (text !== undefined || 'Text' in attributes) attributes.Text = text ?? '';
+    // A missing NegativeROA reads as 0, so a region whose source had none is written without.
+    if (region.negative || 'NegativeROA' in attributes) {
+      attributes.NegativeROA = region.negative ? '1' : '0';
+    }
     const children = region.kept?.children ?? (fresh ? [EMPTY_ATTRIBUTES] : []);
     const vertices = region.vertices
       .map(([x, y], i) => {
@@ -147,7 +151,7 @@ class ImageScopeWriter {
     const mpp = this.slide?.mpp;
     const attributes = { ...root };
     if (mpp && Number(root.MicronsPerPixel) !== mpp.x) attributes.MicronsPerPixel = String(mpp.x);
-    await this.out.write(`<Annotations ${attributeText(attributes)}>\n`);
+    await this.out.write(`<Annotations${attributePart(attributes)}>\n`);
     let n = 0;
     for (const layer of this.layers.values()) await this.layerXml(layer, ++n);
     await this.out.write('</Annotations>\n');

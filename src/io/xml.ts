@@ -68,7 +68,7 @@ export async function* streamXml<T>(
   if (visitor.close) parser.onclosetag = (name) => visitor.close!(name, emit);
   parser.ondoctype = (text) => checkDoctype(text, path, cursor);
   parser.onerror = (error) => {
-    throw malformed(error, path, cursor);
+    throw malformed(error, parser, path, cursor);
   };
 
   const encoding = await detectEncoding(path);
@@ -121,10 +121,30 @@ function guardOpenDoctype(parser: sax.SAXParser, path: string, cursor: XmlCursor
   }
 }
 
-function malformed(error: Error, path: string, cursor: XmlCursor): InputError {
+function malformed(
+  error: Error,
+  parser: sax.SAXParser,
+  path: string,
+  cursor: XmlCursor,
+): InputError {
   const { line, column } = cursor.place();
-  const reason = error.message.split('\n')[0] ?? 'parse error';
+  const reason = explain(error.message.split('\n')[0] ?? 'parse error', parser);
   return new InputError(`not well-formed XML: ${reason}`, path, `line ${line}, column ${column}`);
+}
+
+const PREDEFINED = '&amp; &lt; &gt; &quot; &apos; or a numeric reference like &#233;';
+
+/** sax's reason in plain words, naming the entity when an entity is at fault. */
+function explain(reason: string, parser: sax.SAXParser): string {
+  // sax still holds the entity name being read when it reports it.
+  const entity = (parser as unknown as { entity?: string }).entity ?? '';
+  if (reason === 'Invalid character entity' && entity) {
+    return `the entity &${entity}; is not defined; use ${PREDEFINED}`;
+  }
+  if (reason === 'Invalid character in entity name') {
+    return `"&${entity}" does not start an entity reference; write a plain & as &amp;`;
+  }
+  return reason;
 }
 
 /** The text encoding from a byte-order mark or the XML declaration; UTF-8 when neither says. */
@@ -240,10 +260,11 @@ export function readCoordinate(text: string | undefined, axis: string, site: Num
   }
   const where = { file: site.file, place: `line ${site.line}` };
   if (parsed.decimalComma) {
-    site.messages.error(`${site.rule}/decimal-comma`, `${axis}="${text}" uses a decimal comma`, {
-      ...where,
-      expected: 'a decimal point (or pass --repair-decimal-comma to read it as one)',
-    });
+    site.messages.error(
+      `${site.rule}/decimal-comma`,
+      `${axis}="${text}" uses a decimal comma; pass --repair-decimal-comma to read it as a point`,
+      { ...where, expected: 'a decimal point' },
+    );
   } else {
     site.messages.error(`${site.rule}/not-a-number`, `${axis} is not a number`, {
       ...where,

@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { local, tempDir } from '../helpers.js';
@@ -33,5 +35,21 @@ describe('ImageScope write-back', () => {
     const counts = pythonRegions(out).map((r) => r.vertices);
     expect(counts).toEqual(pythonRegions(CLOSED).map((r) => r.vertices));
     expect(counts).toEqual([5, 3, 5]);
+  });
+
+  it('should write back only the attributes each region had in the source', async () => {
+    const out = await writeBack(CLOSED);
+    const attributes = pythonRegions(out).map((r) => r.attributes);
+    expect(attributes).toEqual(pythonRegions(CLOSED).map((r) => r.attributes));
+    expect(attributes[1]).toEqual({ Id: '2', Type: '0', NegativeROA: '1' });
+  });
+
+  it('should write a root without attributes as <Annotations> with no trailing space', async () => {
+    const input = join(await tempDir(), 'bare.xml');
+    const text = readFileSync(CLOSED, 'utf8').replace(' MicronsPerPixel="0.250000"', '');
+    await writeFile(input, text);
+    const written = readFileSync(await writeBack(input), 'utf8');
+    expect(written.split('\n')[0]).toBe('<Annotations>');
+    expect(written).not.toMatch(/<\w+ >/);
   });
 });
