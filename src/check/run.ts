@@ -69,7 +69,12 @@ async function validateOne(
     report.objects = set.objects.length;
     report.messages.push(...messages.list);
     report.messages.push(
-      ...validateSet(set, { file, format: converter.format.id, ...(slides ? { slides } : {}) }),
+      ...validateSet(set, {
+        file,
+        format: converter.format.id,
+        readMessages: messages.list,
+        ...(slides ? { slides } : {}),
+      }),
     );
     if (request.fixOutput && !messages.hasErrors) {
       const fixed = fixSet(set, { file, format: converter.format.id });
@@ -110,6 +115,12 @@ async function outputPath(request: ValidateFilesRequest, file: string): Promise<
 async function loadSlides(paths: string[]) {
   const problems: Message[] = [];
   if (paths.length === 0) return { slides: undefined, problems };
+  // A mistyped --slides would otherwise report every annotated slide as not found.
+  for (const path of paths) {
+    if (!(await stat(path).catch(() => undefined))) {
+      throw new InputError('--slides: no such file or folder', path);
+    }
+  }
   const slides = new Map<string, SlideInfo>();
   for (const path of await expandSlidePaths(paths)) {
     try {

@@ -2,6 +2,7 @@ import { bounds } from '../geometry/shapes.js';
 import type { Message } from '../messages.js';
 import type { AnnotationSet } from '../model/collect.js';
 import type { AnnotationObject, Slide } from '../model/types.js';
+import { droppedRecord } from '../model/validate-record.js';
 import type { SlideInfo } from '../slide/info.js';
 import { findSlideInfo } from '../slide/match.js';
 import { checkGeometry } from './geometry-rules.js';
@@ -13,6 +14,27 @@ export interface ValidateOptions {
   file?: string;
   /** Source format id; defaults to the set's first source. Some rules depend on it. */
   format?: string;
+  /** Messages from reading the file: records it dropped are not reported a second time. */
+  readMessages?: Message[];
+}
+
+/** What the reader already reported and left out, so its consequences are not reported. */
+interface Dropped {
+  slides: Set<string>;
+  classes: Set<string>;
+  objects: boolean;
+}
+
+function droppedBy(messages: Message[] = []): Dropped {
+  const dropped: Dropped = { slides: new Set(), classes: new Set(), objects: false };
+  for (const m of messages) {
+    if (m.ruleId !== 'canonical/schema' && m.ruleId !== 'canonical/json') continue;
+    const record = droppedRecord(m.message);
+    if (record?.type === 'slide') dropped.slides.add(record.id);
+    else if (record?.type === 'class') dropped.classes.add(record.id);
+    else if (!record) dropped.objects = true;
+  }
+  return dropped;
 }
 
 /** Every rule slidepack checks, with its severity; `slidepack validate --rules` lists them. */
@@ -89,9 +111,10 @@ export function validateSet(set: AnnotationSet, options: ValidateOptions = {}): 
   const format = options.format ?? (sources.length === 1 ? sources[0]?.format : undefined);
 
   if (set.objects.length === 0) add('file/no-objects', 'the file holds no annotation objects');
-  checkObjects(set, format, options.slides, add);
+  const dropped = droppedBy(options.readMessages);
+  checkObjects(set, format, options.slides, add, dropped);
   checkDuplicates(set.objects, add);
-  checkClasses(set, add);
+  checkClasses(set, add, dropped);
   if (options.slides) checkSlidesExist(set, options.slides, add);
   return out;
 }
@@ -105,10 +128,13 @@ function checkObjects(
   format: string | undefined,
   slides: Map<string, SlideInfo> | undefined,
   add: Add,
+  dropped: Dropped,
 ): void {
   for (const object of set.objects) {
     const slide = set.slides.get(object.slide);
-    if (!slide) add('slide/undeclared', `slide "${object.slide}" is not declared`, place(object));
+    // A slide whose record failed the schema was reported there, once.
+    if (!slide && !dropped.slides.has(object.slide))
+      add('slide/undeclared', `slide "${object.slide}" is not declared`, place(object));
     if (!object.geometry) continue;
     for (const f of checkGeometry(object.geometry, format)) {
       add(f.ruleId, f.message, place(object));
@@ -165,7 +191,7 @@ function checkDuplicates(objects: AnnotationObject[], add: Add): void {
   }
 }
 
-function checkClasses(set: AnnotationSet, add: Add): void {
+function checkClasses(set: AnnotationSet, add: Add, dropped: Dropped): void {
   const used = new Set<string>();
   const unknown = new Set<string>();
   for (const object of set.objects) {
@@ -173,12 +199,14 @@ function checkClasses(set: AnnotationSet, add: Add): void {
     for (const id of classes) {
       if (id == null) continue;
       used.add(id);
-      if (!set.classes.has(id) && !unknown.has(id)) {
+      if (!set.classes.has(id) && !unknown.has(id) && !dropped.classes.has(id)) {
         unknown.add(id);
         add('class/unknown', `class "${id}" is not declared`, place(object));
       }
     }
   }
+  // With objects left out by the reader, a class may be used by one of them.
+  if (dropped.objects) return;
   for (const id of set.classes.keys()) {
     if (!used.has(id))
       add('class/unused', `class "${id}" is declared but no object uses it`, `class ${id}`);

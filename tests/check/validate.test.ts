@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateSet } from '../../src/check/validate.js';
@@ -162,5 +162,44 @@ describe('validate --fix', () => {
     const result = await runCli(['validate', local('check', 'clean.ndjson'), '--fix']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('give -o');
+  });
+});
+
+describe('validate: one problem, one message', () => {
+  const clean = local('slide', 'cmu-1-small-region.ndjson');
+
+  it('should report a slide record that fails the schema once, in words, not each object on it', async () => {
+    const text = await readFile(clean, 'utf8');
+    const file = join(await tempDir(), 'no-frame.ndjson');
+    await writeFile(file, text.replace(/,"frame":\{[^}]*\}/, ''));
+    const result = await runCli(['validate', file]);
+    expect(result.code).toBe(1);
+    expect(result.stdout.trim().split('\n')).toEqual([
+      `${file} (line 2): error slide record "CMU-1-Small-Region.svs": missing required member "frame" [canonical/schema]`,
+    ]);
+  });
+
+  it('should name a wrong or misspelt member of an object record in words', async () => {
+    const text = await readFile(clean, 'utf8');
+    const file = join(await tempDir(), 'typo.ndjson');
+    await writeFile(
+      file,
+      text.replace('"class":"Tumor"', '"clas":"Tumor"').replace('"width":1400', '"width":"1400"'),
+    );
+    const { code, report } = await validate(file);
+    expect(code).toBe(1);
+    const messages = report.files[0]!.messages.filter((m) => m.severity !== 'info');
+    expect(messages.map((m) => [m.place, m.message, m.expected])).toEqual([
+      ['line 6', 'object record "tumor-1": unknown member "clas"', '"class"'],
+      ['line 7', 'object record "stroma-1": member "geometry.width" must be a number', undefined],
+    ]);
+  });
+
+  it('should stop with one error when the --slides folder does not exist', async () => {
+    const missing = join(await tempDir(), 'nonexist');
+    const result = await runCli(['validate', clean, '--slides', missing]);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(`error: ${missing}: --slides: no such file or folder`);
+    expect(result.stdout).not.toMatch(/slide\/not-found/);
   });
 });
