@@ -146,6 +146,10 @@ export const LOSS_CODES = {
     effect: 'approximated',
     description: 'a box written around a point was cut at the image edge',
   },
+  OBJECT_NOT_READ: {
+    effect: 'dropped',
+    description: 'an object of the source could not be read (an error names its place); left out',
+  },
   SLIDE_DROPPED: {
     effect: 'dropped',
     description:

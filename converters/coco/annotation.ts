@@ -20,13 +20,22 @@ export interface AnnotationScope {
   bboxFormat: BboxFormat;
   bboxParams: Record<string, unknown>;
   boxesAsPoints: boolean;
+  /** Boxes of zero width or height: how many, and the first pointers, for one warning. */
+  emptyBoxes: { count: number; places: string[] };
 }
+
+const NOT_READ = { reason: 'the error at this JSON pointer' };
 
 const KNOWN = new Set([
   ...['id', 'image_id', 'category_id', 'bbox', 'segmentation', 'area', 'iscrowd', 'score'],
   'labels',
   LABEL_VOTES_KEY,
 ]);
+
+/** Objects left out in pass 1 (their errors are already reported) go in the loss report too. */
+export function skipAnnotation(pointer: string, scope: AnnotationScope): void {
+  scope.context.loss?.add('OBJECT_NOT_READ', pointer, NOT_READ);
+}
 
 /** One annotation as a canonical object, or undefined after reporting why it cannot be one. */
 export function parseAnnotation(
@@ -44,6 +53,7 @@ export function parseAnnotation(
       ...(e.expected ? { expected: e.expected } : {}),
       ...(e.actual !== undefined ? { actual: JSON.stringify(e.actual) ?? 'nothing' } : {}),
     });
+    scope.context.loss?.add('OBJECT_NOT_READ', pointer, NOT_READ);
     return undefined;
   }
 }
@@ -123,6 +133,10 @@ function readBox(value: unknown, pointer: string, id: string, scope: AnnotationS
     throw new Problem(pointer, 'the bbox has a negative width or height', form, value);
   }
   if (xyxy) scope.context.loss?.add('XYXY_BBOX_DETECTED', id, scope.bboxParams);
+  if ((width === 0 || height === 0) && !scope.boxesAsPoints) {
+    scope.emptyBoxes.count += 1;
+    if (scope.emptyBoxes.places.length < 5) scope.emptyBoxes.places.push(pointer);
+  }
   if (!scope.boxesAsPoints) return { type: 'rectangle', x: x!, y: y!, width, height };
   scope.context.loss?.add('BOX_TO_POINT', id, { option: '--boxes-as-points', point: 'box centre' });
   return { type: 'point', coordinates: [x! + width / 2, y! + height / 2] };

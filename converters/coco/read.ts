@@ -1,7 +1,7 @@
 import type { ConvertContext, ReadInput } from '../../src/converter.js';
 import { scanJsonFile } from '../../src/io/json-stream.js';
 import type { DatasetHeader, RecordStream } from '../../src/model/types.js';
-import { type AnnotationScope, parseAnnotation } from './annotation.js';
+import { type AnnotationScope, parseAnnotation, skipAnnotation } from './annotation.js';
 import { decideBboxFormat } from './bbox-format.js';
 import { reportDecision } from './bbox-report.js';
 import { annotatorRecords, classIds, classRecord, slideIds, slideRecord } from './dictionaries.js';
@@ -42,8 +42,10 @@ export async function* readCoco(input: ReadInput, context: ConvertContext): Reco
     bboxFormat: decision.format,
     bboxParams: decision.params,
     boxesAsPoints: context.options['boxes-as-points'] === true,
+    emptyBoxes: { count: 0, places: [] },
   };
   if (survey.annotationCount > 0) yield* streamAnnotations(input.path, survey, scope);
+  warnEmptyBoxes(scope);
 }
 
 function bboxOption(context: ConvertContext): string | undefined {
@@ -55,11 +57,32 @@ async function* streamAnnotations(path: string, survey: Survey, scope: Annotatio
   const skipKeys = new Set([...survey.keys].filter((key) => key !== 'annotations'));
   const splitKeys = new Set(['annotations']);
   for await (const event of scanJsonFile(path, { splitKeys, skipKeys, file: path })) {
-    if (event.kind !== 'item' || survey.skip.has(event.index)) continue;
+    if (event.kind !== 'item') continue;
     const pointer = `/annotations/${event.index}`;
+    if (survey.skip.has(event.index)) {
+      skipAnnotation(pointer, scope);
+      continue;
+    }
     const object = parseAnnotation(parse(event.text, pointer, path), pointer, scope);
     if (object) yield object;
   }
+}
+
+/** Zero-size boxes are kept (a point export may write them) but said once, with places. */
+function warnEmptyBoxes(scope: AnnotationScope): void {
+  const { count, places } = scope.emptyBoxes;
+  if (count === 0) return;
+  const more = count > places.length ? ` and ${count - places.length} more` : '';
+  const what =
+    count === 1
+      ? 'the bbox has zero width or height, so no area; kept as a zero-size box'
+      : `${count} bboxes have zero width or height, so no area (${places.join(', ')}${more}); ` +
+        'kept as zero-size boxes';
+  scope.context.messages.warn(
+    'coco/empty-bbox',
+    `${what} (--boxes-as-points reads boxes as their centre points)`,
+    { file: scope.file, place: places[0]!, expected: 'a width and height > 0' },
+  );
 }
 
 function header(path: string, survey: Survey): DatasetHeader {
