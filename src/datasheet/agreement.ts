@@ -8,6 +8,10 @@ function percent(value: number): string {
   return `${(100 * value).toFixed(1)} %`;
 }
 
+function raters(min: number, max: number): string {
+  return min === max ? `${min} rater${min === 1 ? '' : 's'}` : `${min}–${max} raters`;
+}
+
 /** The agreement figures of the dataset statistics as sentences for the datasheet. */
 export function agreementLines(stats: DatasetStats): string[] {
   const { fleiss, pairwise, detection, excluded } = stats.agreement;
@@ -15,7 +19,7 @@ export function agreementLines(stats: DatasetStats): string[] {
   if (fleiss.subjects > 0) {
     lines.push(
       `Fleiss' κ ${fixed(fleiss.kappa)} over ${fleiss.subjects} objects with ` +
-        `${fleiss.raters.min}–${fleiss.raters.max} raters each ` +
+        `${raters(fleiss.raters.min, fleiss.raters.max)} each ` +
         `(observed agreement ${percent(fleiss.observed)}, chance ${percent(fleiss.expected)}).`,
     );
   }

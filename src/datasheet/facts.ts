@@ -33,6 +33,8 @@ export interface DatasheetFacts {
   cross: CrossCount[];
   acquisition: SlideAcquisition[];
   leaks: number;
+  /** Of the slides in a split, how many have a patient, a case and a SHA-256 to compare. */
+  leakageKeys: { slides: number; patient: number; case: number; sha256: number };
   dataLicenses: DataLicense[];
   /** The dataset statistics (annotators, agreement), computed with the splits applied. */
   stats: DatasetStats;
@@ -72,9 +74,27 @@ export function gatherFacts(
     cross: crossCounts(set, splitOf, domainOf),
     acquisition,
     leaks,
+    leakageKeys: leakageKeys(splitOf, loaded, set, slides),
     dataLicenses,
     stats,
   };
+}
+
+/** What the leakage check had to compare: without a key for a slide, nothing was checked. */
+function leakageKeys(
+  splitOf: Map<string, string>,
+  loaded: LoadedDescriptor,
+  set: AnnotationSet,
+  slides: Map<string, SlideInfo>,
+): DatasheetFacts['leakageKeys'] {
+  const keys = { slides: splitOf.size, patient: 0, case: 0, sha256: 0 };
+  for (const slide of splitOf.keys()) {
+    const subject = subjectOf(slide, loaded, set);
+    if (subject.patient) keys.patient++;
+    if (subject.case) keys.case++;
+    if (slides.get(slide)?.sha256 ?? set.slides.get(slide)?.fingerprint) keys.sha256++;
+  }
+  return keys;
 }
 
 /** The set with each slide's split from the descriptor, so the statistics count per split. */

@@ -3,6 +3,7 @@ import { licenseTerms, spdxLicense } from '../descriptor/license.js';
 import type { Descriptor, Person } from '../descriptor/types.js';
 import type { Block, FieldRow, Section } from './document.js';
 import { type DatasheetFacts, countMismatches } from './facts.js';
+import { leakageComplete, leakageNote } from './leakage-note.js';
 import { stackedBars } from './svg.js';
 
 /** Extra inputs for the sections: thumbnails and agreement lines from the statistics. */
@@ -83,6 +84,23 @@ function identity(d: Descriptor): Section {
   };
 }
 
+/** Patients and cases counted from the descriptor's subjects, when it lists any. */
+function subjectCounts(facts: DatasheetFacts): [string, number][] {
+  const rows: [string, number][] = [];
+  if (facts.patients) rows.push(['Patients', facts.patients]);
+  if (facts.cases) rows.push(['Cases', facts.cases]);
+  return rows;
+}
+
+/** Patients or cases that cannot be counted: said so, and not marked measured. */
+function unrecordedSubjects(facts: DatasheetFacts): Block[] {
+  const rows: [string, string][] = [];
+  const why = 'not recorded (the descriptor lists no subjects with one)';
+  if (!facts.patients) rows.push(['Patients', why]);
+  if (!facts.cases) rows.push(['Cases', why]);
+  return rows.length ? [fields(rows)] : [];
+}
+
 function composition(loaded: LoadedDescriptor, facts: DatasheetFacts): Section {
   const c = loaded.data.composition ?? {};
   const roles = new Map((c.label_schema ?? []).map((l) => [l.class, l]));
@@ -94,8 +112,7 @@ function composition(loaded: LoadedDescriptor, facts: DatasheetFacts): Section {
       ['Objects', facts.objects],
       ['Classes', facts.classes.length],
       ['Annotators', facts.annotators.length],
-      ['Patients', facts.patients || UNANSWERED],
-      ['Cases', facts.cases || UNANSWERED],
+      ...subjectCounts(facts),
       [
         'Geometry',
         Object.entries(facts.geometryTypes)
@@ -103,6 +120,7 @@ function composition(loaded: LoadedDescriptor, facts: DatasheetFacts): Section {
           .join(', ') || 'none',
       ],
     ]),
+    ...unrecordedSubjects(facts),
     {
       kind: 'table',
       caption: 'Label schema and measured objects per class',
@@ -212,7 +230,12 @@ function acquisition(d: Descriptor, facts: DatasheetFacts, extras: SectionExtras
 function annotation(d: Descriptor, facts: DatasheetFacts, extras: SectionExtras): Section {
   const a = d.annotation ?? {};
   const declared = new Map((a.annotators ?? []).map((x) => [x.id, x]));
-  const classes = facts.classes.map((c) => c.id);
+  // Votes without a class (stats call them "(none)") or for an undeclared class get columns
+  // too, so each row's class columns add up to its objects labelled.
+  const declaredClasses = facts.classes.map((c) => c.id);
+  const voted = facts.annotators.flatMap((x) => Object.keys(x.byClass));
+  const classes = [...new Set([...declaredClasses, ...voted])];
+  const heading = (c: string) => (c === '(none)' ? '(no class)' : `${c} (objects)`);
   return {
     id: 'annotation',
     title: '4. Annotation process and quality',
@@ -227,7 +250,7 @@ function annotation(d: Descriptor, facts: DatasheetFacts, extras: SectionExtras)
           'experience (years)',
           'labels',
           'objects labelled',
-          ...classes.map((c) => `${c} (objects)`),
+          ...classes.map(heading),
         ],
         rows: facts.annotators.map((x) => [
           x.id,
@@ -319,12 +342,8 @@ function splits(d: Descriptor, facts: DatasheetFacts): Section {
     },
     {
       kind: 'notes',
-      tone: facts.leaks ? 'error' : 'ok',
-      items: [
-        facts.leaks
-          ? `Leakage check: ${facts.leaks} patient, case or slide fingerprint(s) appear in more than one split.`
-          : 'Leakage check (measured): no patient, case or slide fingerprint (SHA-256) appears in more than one split.',
-      ],
+      tone: facts.leaks ? 'error' : leakageComplete(facts) ? 'ok' : 'warn',
+      items: [leakageNote(facts)],
     },
   ];
   return { id: 'splits', title: '5. Splits and leakage', blocks };

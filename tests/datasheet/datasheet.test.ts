@@ -5,9 +5,12 @@ import { join, resolve } from 'node:path';
 import jsonld from 'jsonld';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { agreementLines } from '../../src/datasheet/agreement.js';
 import { licenseText } from '../../src/descriptor/license.js';
+import { emptySet } from '../../src/model/collect.js';
+import { computeStats } from '../../src/stats/index.js';
 import { runCli } from '../helpers.js';
-import { midogFolder } from '../descriptor/folders.js';
+import { midogFolder, threeSlidesFolder } from '../descriptor/folders.js';
 
 async function midogDatasheet() {
   const folder = await midogFolder();
@@ -175,5 +178,78 @@ describe('datasheet for the real MIDOG data', () => {
     expect(result.stderr).toMatch(/identity\.summary: missing \(must field\)/);
     const listing = spawnSync('ls', ['-A', folder.dir], { encoding: 'utf8' }).stdout;
     expect(listing).not.toMatch(/out/);
+  });
+});
+
+describe('datasheet wording', () => {
+  it("should add a (no class) column so each annotator's class columns add up", async () => {
+    const { out } = await midogDatasheet();
+    const md = await readFile(join(out, 'DATASHEET.md'), 'utf8');
+    const caption = 'Annotators: declared role, measured label counts';
+    const header = md.split('\n')[md.split('\n').findIndex((l) => l.includes(caption)) + 2]!;
+    expect(header).toMatch(/\| \(no class\) \|$/);
+    for (const row of table(md, caption)) {
+      const classes = row.slice(6).reduce((n, v) => n + Number(v), 0);
+      expect(classes, row[0]).toBe(Number(row[5]));
+    }
+    const retinaNet = table(md, caption).find((r) => r[0] === 'RetinaNet')!;
+    expect(retinaNet.slice(5)).toEqual(['957', '0', '838', '119']);
+  });
+
+  it('should not mark patients and cases measured when no subject records them', async () => {
+    const { out } = await midogDatasheet();
+    const md = await readFile(join(out, 'DATASHEET.md'), 'utf8');
+    expect(md).not.toMatch(/\*\*(Patients|Cases)\*\* \*\(measured\)\*/);
+    expect(md).toMatch(/\*\*Patients\*\*: not recorded \(the descriptor lists no subjects/);
+  });
+
+  it('should say the leakage check could not compare what it did not have', async () => {
+    const { out } = await midogDatasheet();
+    const md = await readFile(join(out, 'DATASHEET.md'), 'utf8');
+    expect(md).not.toMatch(/no [^.]*SHA-256[^.]* appears in more than one split/);
+    expect(md).toMatch(
+      /Leakage check: could not be checked for the 200 slides in splits: .*slide SHA-256 \(no slide file was read\)/,
+    );
+  });
+
+  it('should report the leakage check as measured when patients and slide hashes are known', async () => {
+    const folder = await threeSlidesFolder();
+    const out = join(folder.dir, 'out');
+    const result = await runCli(['datasheet', folder.descriptor, '-o', out]);
+    expect(result.code, result.stderr).toBe(0);
+    const md = await readFile(join(out, 'DATASHEET.md'), 'utf8');
+    expect(md).toMatch(
+      /> Leakage check \(measured\): no patient, case or slide SHA-256 appears in more than one split\.\n/,
+    );
+    expect(md).toMatch(/\*\*Patients\*\* \*\(measured\)\*: 3\n/);
+  });
+
+  it('should say "2 raters" when every object has the same number of raters', () => {
+    const set = emptySet();
+    set.slides.set('s', {
+      type: 'slide',
+      id: 's',
+      name: 's',
+      frame: { origin: 'full-frame', pixelConvention: 'corner' },
+    });
+    for (const [i, [a, b]] of [
+      ['x', 'x'],
+      ['x', 'y'],
+      ['y', 'y'],
+    ].entries()) {
+      set.objects.push({
+        type: 'object',
+        id: `o${i}`,
+        slide: 's',
+        kind: 'annotation',
+        geometry: { type: 'point', coordinates: [i, 0] },
+        labels: [
+          { annotator: 'r1', class: a! },
+          { annotator: 'r2', class: b! },
+        ],
+      });
+    }
+    const [fleiss] = agreementLines(computeStats(set));
+    expect(fleiss).toMatch(/over 3 objects with 2 raters each/);
   });
 });
