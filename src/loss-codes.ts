@@ -156,10 +156,6 @@ export const LOSS_CODES = {
       'a slide without objects was left out because the target needs what it lacks (COCO: an ' +
       'image size; give --image-size)',
   },
-  DUPLICATE_VOTES_DROPPED: {
-    effect: 'field-lost',
-    description: 'a second vote by the same annotator on one object was not written',
-  },
 } as const satisfies Record<string, LossCodeInfo>;
 
 export type LossCode = keyof typeof LOSS_CODES;
