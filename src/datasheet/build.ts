@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { DataLicense } from '../descriptor/inputs.js';
 import { checkLevels } from '../descriptor/levels.js';
 import { incompatibility, licenseTerms, spdxLicense } from '../descriptor/license.js';
-import type { LoadedDescriptor } from '../descriptor/load.js';
+import { type LoadedDescriptor, placeNear } from '../descriptor/load.js';
 import { validateDescriptor } from '../descriptor/validate.js';
 import type { Messages } from '../messages.js';
 import type { AnnotationSet } from '../model/collect.js';
@@ -88,7 +88,7 @@ function checkDataLicenses(
         `distribution.license.${part}: ${license.file} states ${license.spdx} (${license.place}); ${why}`,
         {
           file: loaded.path,
-          place: `distribution.license.${part}`,
+          place: placeNear(loaded, ['distribution', 'license', part]),
           expected: licenseTerms(license.spdx).shareAlike
             ? `${license.spdx} itself or a version of it the license allows`
             : `a license at least as restrictive as ${license.spdx}`,

@@ -9,7 +9,8 @@ export function leakageComplete(facts: DatasheetFacts): boolean {
 /** The leakage result, saying which keys could be compared and which could not. */
 export function leakageNote(facts: DatasheetFacts): string {
   if (facts.leaks) {
-    return `Leakage check: ${facts.leaks} patient, case or slide fingerprint(s) appear in more than one split.`;
+    const what = `${facts.leaks} patient, case or slide fingerprint(s)`;
+    return `Leakage check: ${what} appear in more than one split.`;
   }
   const k = facts.leakageKeys;
   if (k.slides === 0)
@@ -23,7 +24,8 @@ export function leakageNote(facts: DatasheetFacts): string {
   const unchecked = keys.filter((x) => x.known === 0).map((x) => `${x.name} (${x.why})`);
   const of = (n: number) => (n < k.slides ? ` (known for ${n} of ${k.slides} slides)` : '');
   if (checked.length === 0) {
-    return `Leakage check: could not be checked for the ${k.slides} slides in splits: ${unchecked.join(', ')}.`;
+    const missing = unchecked.join(', ');
+    return `Leakage check: could not be checked for the ${k.slides} slides in splits: ${missing}.`;
   }
   const listed = checked.map((x) => `${x.name}${of(x.known)}`);
   const names =

@@ -1,5 +1,5 @@
 import type { Messages } from '../messages.js';
-import type { LoadedDescriptor } from './load.js';
+import { type LoadedDescriptor, placeNear } from './load.js';
 import { descriptorSchema, type Level } from './validate.js';
 
 /** One descriptor field with its level, as read from the schema's `x-level` marks. */
@@ -66,13 +66,13 @@ export function checkLevels(loaded: LoadedDescriptor, messages: Messages): void 
       const todo = loaded.todos.some(
         (t) => t === path || t.startsWith(`${path}.`) || t.startsWith(`${path}[`),
       );
-      const line = loaded.lineOf(field.path);
       add(
         `descriptor/missing-${level}`,
         `${path}: ${todo ? 'still TODO(human)' : 'missing'} (${level} field)`,
         {
           file: loaded.path,
-          place: line ? `line ${line}` : path,
+          // A missing field has no line of its own: its section's line is the place to add it.
+          place: placeNear(loaded, field.path),
           ...(field.description ? { expected: field.description } : {}),
         },
       );

@@ -147,11 +147,17 @@ export function spdxFromText(text: string): string | undefined {
 }
 
 /** Check one id at a descriptor path; unknown ids are errors with a suggestion. */
-export function checkSpdx(id: string, path: string, file: string, messages: Messages): boolean {
+export function checkSpdx(
+  id: string,
+  path: string,
+  file: string,
+  messages: Messages,
+  place = path,
+): boolean {
   if (spdxLicense(id)) return true;
   messages.error('descriptor/spdx', `${path}: ${unknownSpdxMessage(id)}`, {
     file,
-    place: path,
+    place,
     expected: 'an id from https://spdx.org/licenses/ such as CC-BY-4.0',
     actual: id,
   });

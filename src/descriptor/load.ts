@@ -52,12 +52,25 @@ export function parseDescriptor(text: string, path: string): LoadedDescriptor {
   const todos: string[] = [];
   const data = (stripTodos(raw, [], todos) ?? {}) as Descriptor;
   const lineOf = (at: readonly (string | number)[]) => {
-    const node = document.getIn(at, true) as { range?: [number, number, number] } | undefined;
-    const offset =
-      node && (isScalar(node) || isMap(node) || isSeq(node)) ? node.range?.[0] : undefined;
+    const offset = keyOffset(document, at) ?? valueOffset(document, at);
     return offset === undefined ? undefined : lineCounter.linePos(offset).line;
   };
   return { path, dir: dirname(resolve(path)), data, raw, todos, document, lineOf };
+}
+
+function valueOffset(document: Document, at: readonly (string | number)[]): number | undefined {
+  const node = document.getIn(at, true) as { range?: [number, number, number] } | undefined;
+  return node && (isScalar(node) || isMap(node) || isSeq(node)) ? node.range?.[0] : undefined;
+}
+
+/** Where a mapping member's key starts: a section's line is its `name:` line, not its child's. */
+function keyOffset(document: Document, at: readonly (string | number)[]): number | undefined {
+  const key = at.at(-1);
+  if (typeof key !== 'string') return undefined;
+  const parent = at.length === 1 ? document.contents : document.getIn(at.slice(0, -1), true);
+  if (!isMap(parent)) return undefined;
+  const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === key);
+  return pair && isScalar(pair.key) ? pair.key.range?.[0] : undefined;
 }
 
 /**
@@ -84,6 +97,21 @@ function stripTodos(value: unknown, at: (string | number)[], todos: string[]): u
     return Object.keys(out).length || Object.keys(value).length === 0 ? out : undefined;
   }
   return value;
+}
+
+/**
+ * A message place for a descriptor path: `line N` of the value, or of its nearest parent in
+ * the file when the value itself is missing; the dotted path when the file has neither.
+ */
+export function placeNear(
+  loaded: Pick<LoadedDescriptor, 'lineOf'>,
+  at: readonly (string | number)[],
+): string {
+  for (let n = at.length; n > 0; n--) {
+    const line = loaded.lineOf(at.slice(0, n));
+    if (line) return `line ${line}`;
+  }
+  return dotted(at);
 }
 
 /** `identity.creators[0].name` style path for messages. */

@@ -1,7 +1,7 @@
 import type { SlideInfo } from '../slide/info.js';
 import type { Messages } from '../messages.js';
 import type { AnnotationSet } from '../model/collect.js';
-import type { LoadedDescriptor } from './load.js';
+import { type LoadedDescriptor, placeNear } from './load.js';
 import type { SplitUnit } from './types.js';
 import { globToRegExp } from './glob.js';
 
@@ -104,10 +104,7 @@ function assign(
     messages.error(
       'splits/duplicate',
       `${place}: slide "${slide}" is in two splits: ${before} and ${split}`,
-      {
-        file: loaded.path,
-        place,
-      },
+      { file: loaded.path, place: placeNear(loaded, ['splits', 'sets', split]) },
     );
     return;
   }
@@ -125,7 +122,7 @@ function reportUnassigned(
   const shown = missing.slice(0, 5).join(', ') + (missing.length > 5 ? ', ...' : '');
   messages.warn('splits/unassigned', `${missing.length} slide(s) are in no split: ${shown}`, {
     file: loaded.path,
-    place: 'splits.sets',
+    place: placeNear(loaded, ['splits', 'sets']),
   });
 }
 
@@ -164,9 +161,10 @@ export function checkLeakage(
       if (splits.size < 2) continue;
       leaks++;
       const where = [...splits].map(([split, slide]) => `${split} (slide ${slide})`).join(' and ');
+      const second = [...splits.keys()][1]!;
       messages.error('splits/leak', `${what} "${key}" is in ${splits.size} splits: ${where}`, {
         file: loaded.path,
-        place: 'splits.sets',
+        place: placeNear(loaded, ['splits', 'sets', second]),
         expected: `each ${what} in one split only`,
       });
     }

@@ -3,7 +3,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { schemaPath } from '../io/paths.js';
 import type { Messages } from '../messages.js';
 import { checkSpdx, incompatibility } from './license.js';
-import { type LoadedDescriptor, dotted } from './load.js';
+import { type LoadedDescriptor, dotted, placeNear } from './load.js';
 import { closest } from './suggest.js';
 
 /** A JSON Schema node as far as this file reads it. */
@@ -148,11 +148,14 @@ function checkLicenses(loaded: LoadedDescriptor, messages: Messages): void {
   const valid: Record<string, boolean> = {};
   for (const part of ['images', 'labels'] as const) {
     const id = claimed[part];
-    if (id) valid[part] = checkSpdx(id, `distribution.license.${part}`, loaded.path, messages);
+    if (!id) continue;
+    const at = ['distribution', 'license', part];
+    valid[part] = checkSpdx(id, at.join('.'), loaded.path, messages, placeNear(loaded, at));
   }
   for (const [i, source] of (dist?.sources ?? []).entries()) {
     const path = `distribution.sources[${i}].license`;
-    if (!checkSpdx(source.license, path, loaded.path, messages)) continue;
+    const place = placeNear(loaded, ['distribution', 'sources', i, 'license']);
+    if (!checkSpdx(source.license, path, loaded.path, messages, place)) continue;
     const parts =
       source.part === 'images' || source.part === 'labels'
         ? [source.part]
@@ -164,10 +167,7 @@ function checkLicenses(loaded: LoadedDescriptor, messages: Messages): void {
         messages.error(
           'license/incompatible',
           `${path}: source "${source.name}" cannot be released under the ${part} license: ${why}`,
-          {
-            file: loaded.path,
-            place: path,
-          },
+          { file: loaded.path, place },
         );
       }
     }

@@ -74,8 +74,10 @@ function describeError(error: ErrorObject): string {
       return `unknown ${memberName(at, String(p.additionalProperty))}`;
     case 'type':
       return `${memberName(at)} must be ${article(String(p.type))}`;
-    case 'enum':
-      return `${memberName(at)} must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'enum': {
+      const allowed = (p.allowedValues as unknown[]).map((v) => JSON.stringify(v));
+      return `${memberName(at)} must be one of ${allowed.join(', ')}`;
+    }
     case 'const':
       return `${memberName(at)} must be ${JSON.stringify(p.allowedValue)}`;
     default:

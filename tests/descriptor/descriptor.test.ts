@@ -81,6 +81,50 @@ describe('dataset descriptor validation', () => {
   });
 });
 
+/** The 1-based line of the first line of a file that matches, as an editor shows it. */
+async function lineMatching(file: string, pattern: RegExp): Promise<number> {
+  const index = (await readFile(file, 'utf8')).split('\n').findIndex((l) => pattern.test(l));
+  expect(index, String(pattern)).toBeGreaterThanOrEqual(0);
+  return index + 1;
+}
+
+describe('descriptor error places', () => {
+  it('should give the line of the section a missing must field belongs in', async () => {
+    const { descriptor } = await midogFolder((doc) => doc.deleteIn(['ethics', 'consent']));
+    const result = await runCli(['datasheet', descriptor, '--check']);
+    expect(result.code).toBe(1);
+    const line = await lineMatching(descriptor, /^ethics:/);
+    expect(result.stderr).toContain(
+      `${descriptor} (line ${line}): error ethics.consent: missing (must field)`,
+    );
+  });
+
+  it('should give the line of an unknown SPDX id', async () => {
+    const { descriptor } = await midogFolder((doc) =>
+      doc.setIn(['distribution', 'license', 'labels'], 'CC-BY-NC-ND-2'),
+    );
+    const result = await runCli(['datasheet', descriptor, '--check']);
+    expect(result.code).toBe(1);
+    const line = await lineMatching(descriptor, /^\s+labels: CC-BY-NC-ND-2$/);
+    expect(result.stderr).toContain(
+      `${descriptor} (line ${line}): error distribution.license.labels: "CC-BY-NC-ND-2" is not`,
+    );
+  });
+
+  it('should give the line of the split a leaking patient appears in a second time', async () => {
+    const { descriptor } = await midogFolder((doc) => {
+      doc.setIn(['subjects', '001.tiff'], { patient: 'patient-17' });
+      doc.setIn(['subjects', '041.tiff'], { patient: 'patient-17' });
+    });
+    const result = await runCli(['datasheet', descriptor, '--check']);
+    expect(result.code).toBe(1);
+    const line = await lineMatching(descriptor, /^\s+test:/);
+    expect(result.stderr).toContain(
+      `${descriptor} (line ${line}): error patient "patient-17" is in 2 splits`,
+    );
+  });
+});
+
 describe('licenses', () => {
   it('should refuse a release license less restrictive than the license inside the data', async () => {
     const { descriptor } = await midogFolder((doc) =>
