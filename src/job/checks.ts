@@ -120,7 +120,10 @@ export function checkInputs(
       },
     );
   }
-  for (const message of validateSet(inputs.set, { slides: inputs.slides })) {
+  for (const message of validateSet(inputs.set, {
+    slides: inputs.slides,
+    readMessages: summary.messages.list,
+  })) {
     // Slides missing from the folder were checked above, external ones allowed.
     if (message.ruleId !== 'slide/not-found') summary.messages.add(message);
   }
