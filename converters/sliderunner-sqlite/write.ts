@@ -2,7 +2,7 @@ import type { RecordWriter, WriteContext, WriteTarget } from '../../src/converte
 import { UsageError } from '../../src/errors.js';
 import { AtomicFile } from '../../src/io/atomic.js';
 import { toHex } from '../../src/model/color.js';
-import { nameBasedUuid, writeTime } from '../../src/util/uuid.js';
+import { nameBasedUuid, } from '../../src/util/uuid.js';
 import type {
   AnnotationClass,
   AnnotationObject,

@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { formatMessage, Messages } from '../../messages.js';
+import { Messages } from '../../messages.js';
 import { type GlobalArgs, loggerFor, printJson, printLines } from '../context.js';
 
 interface DatasheetArgs extends GlobalArgs {
