@@ -4,14 +4,18 @@ import { InputError } from '../errors.js';
 import { sha256File } from '../io/hash.js';
 import type { SourceSlide } from './plan.js';
 
+/** Notes that often sit beside slides and are never part of one. */
+const DOCUMENT = /\.(md|txt|pdf|csv|ya?ml|html?|log|docx?)$/i;
+
 /**
  * The slide files of a release: every file below the slides folder (sub-folders kept, for
- * DICOM or MRXS slides made of many files), with size and SHA-256. Hidden files are skipped.
+ * DICOM or MRXS slides made of many files), with size and SHA-256. Hidden files and documents
+ * (README, notes, spreadsheets) are skipped.
  */
 export async function scanSlides(dir: string): Promise<SourceSlide[]> {
   const info = await stat(dir).catch(() => undefined);
   if (!info?.isDirectory()) throw new InputError('expected a folder of slide images', dir);
-  const files = await listFiles(dir);
+  const files = (await listFiles(dir)).filter((file) => !DOCUMENT.test(file));
   const slides: SourceSlide[] = [];
   for (const file of files) {
     const { size } = await stat(file);

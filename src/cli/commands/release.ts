@@ -1,5 +1,4 @@
 import type { Argv, CommandModule } from 'yargs';
-import { formatMessage } from '../../messages.js';
 import { type GlobalArgs, loggerFor, printJson } from '../context.js';
 import { releaseRunCommand } from './release-run.js';
 
@@ -67,8 +66,7 @@ async function buildHandler(args: BuildArgs): Promise<void> {
     logger,
   });
   for (const message of result.messages.list) {
-    if (message.severity === 'warning') logger.warn(formatMessage(message));
-    else logger.verbose(formatMessage(message));
+    logger.report(message);
   }
   if (args.json) {
     const { dir, version, releaseId, skipped, manifest } = result;
