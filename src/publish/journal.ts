@@ -13,7 +13,7 @@ export interface JournalState {
   done: Set<string>;
 }
 
-type Line = { upload: string; key: string } | { done: string };
+type Line = { upload: string; key: string } | { done: string } | { forget: string };
 
 export class Journal {
   private constructor(
@@ -30,6 +30,7 @@ export class Journal {
       const entry = parseLine(line);
       if (!entry) continue;
       if ('upload' in entry) state.uploads.set(entry.key, entry.upload);
+      else if ('forget' in entry) state.uploads.delete(entry.forget);
       else state.done.add(entry.done);
     }
     return new Journal(path, state);
@@ -38,6 +39,12 @@ export class Journal {
   async started(key: string, uploadId: string): Promise<void> {
     this.state.uploads.set(key, uploadId);
     await this.append({ upload: uploadId, key });
+  }
+
+  /** The upload was aborted or expired on the store: a re-run starts a fresh one. */
+  async forgotten(key: string): Promise<void> {
+    if (!this.state.uploads.delete(key)) return;
+    await this.append({ forget: key });
   }
 
   async completed(key: string): Promise<void> {

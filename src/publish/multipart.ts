@@ -71,12 +71,12 @@ export async function uploadMultipart(
   const upload: Upload = { target, uploadId, existing, hasher: new FileHasher(), hooks };
   try {
     const parts = await sendParts(upload, handle, file).catch(async (error) => {
-      if (changedErrors.has(error)) await abort(target, uploadId);
+      if (changedErrors.has(error)) await abort(target, uploadId, hooks);
       throw error;
     });
     // Parts matched the digests recorded at build time; otherwise the whole file must match.
     if (!file.parts && (await upload.hasher.whole()) !== file.sha256) {
-      await abort(target, uploadId);
+      await abort(target, uploadId, hooks);
       throw changed(file);
     }
     await target.guard();
@@ -91,7 +91,8 @@ export async function uploadMultipart(
     const md5s = Buffer.concat(parts.map((p) => Buffer.from(p.ETag.replaceAll('"', ''), 'hex')));
     return `${createHash('md5').update(md5s).digest('hex')}-${parts.length}`;
   } catch (error) {
-    if (error instanceof PublishError && error.code === 'Exists') await abort(target, uploadId);
+    if (error instanceof PublishError && error.code === 'Exists')
+      await abort(target, uploadId, hooks);
     throw error;
   } finally {
     await upload.hasher.close();
@@ -130,6 +131,7 @@ async function startOrResume(target: MultipartTarget, file: LocalFile, hooks: Up
   if (known) {
     const existing = await listParts(target, known);
     if (existing) return { uploadId: known, existing };
+    await hooks.forgotten(target.key);
   }
   const created = await target.client.send(
     new CreateMultipartUploadCommand({
@@ -144,6 +146,8 @@ async function startOrResume(target: MultipartTarget, file: LocalFile, hooks: Up
   await hooks.started(target.key, uploadId);
   return { uploadId, existing: new Map() as Existing };
 }
+
+const GONE = new Set(['NoSuchUpload', 'NoSuchKey', 'NotFound']);
 
 /** Parts of an unfinished upload, or undefined when the store no longer knows it. */
 async function listParts(target: MultipartTarget, uploadId: string) {
@@ -165,7 +169,8 @@ async function listParts(target: MultipartTarget, uploadId: string) {
       marker = page.IsTruncated ? page.NextPartNumberMarker : undefined;
     } while (marker);
   } catch (error) {
-    if (errorCode(error) === 'NoSuchUpload' || errorCode(error) === 'NotFound') return undefined;
+    // radosgw answers NoSuchKey for an aborted upload id, AWS NoSuchUpload.
+    if (GONE.has(errorCode(error))) return undefined;
     throw error;
   }
   return parts;
@@ -244,7 +249,9 @@ function part(number: number, md5Hex: string, sha?: string): DonePart {
   return done;
 }
 
-async function abort(target: MultipartTarget, uploadId: string): Promise<void> {
+/** Abort the upload on the store and drop it from the journal, so a re-run starts afresh. */
+async function abort(target: MultipartTarget, uploadId: string, hooks: UploadHooks) {
+  await hooks.forgotten(target.key);
   await target.client
     .send(
       new AbortMultipartUploadCommand({

@@ -206,6 +206,7 @@ async function uploadAll(
     progress: (bytes: number) => progress.add(bytes),
     started: (key: string, id: string) => journal.started(key, id),
     resumable: (key: string) => journal.state.uploads.get(key),
+    forgotten: (key: string) => journal.forgotten(key),
   };
   // Largest first, so one big slide does not start last and run alone.
   const ordered = [...uploads].sort((a, b) => b.size - a.size);

@@ -47,6 +47,8 @@ export interface UploadHooks {
   started(key: string, uploadId: string): Promise<void>;
   /** A multipart upload id remembered from an earlier run, if any. */
   resumable(key: string): string | undefined;
+  /** The upload was aborted or the store no longer knows it: never resume it. */
+  forgotten(key: string): Promise<void>;
 }
 
 export interface Store {

@@ -59,7 +59,12 @@ function multipartEtag(bytes: Buffer): string {
   return `${createHash('md5').update(Buffer.concat(md5s)).digest('hex')}-${md5s.length}`;
 }
 
-const hooks = { progress: () => {}, started: async () => {}, resumable: () => undefined };
+const hooks = {
+  progress: () => {},
+  started: async () => {},
+  resumable: () => undefined,
+  forgotten: async () => {},
+};
 
 describe.skipIf(!rgw)('uploading a large file in parts to radosgw', () => {
   it('should find that radosgw refuses a body whose signed SHA-256 is wrong', async () => {

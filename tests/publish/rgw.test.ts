@@ -1,7 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  AbortMultipartUploadCommand,
+  CreateMultipartUploadCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -289,19 +291,18 @@ describe.skipIf(!rgw)('publishing to radosgw', () => {
 });
 
 describe.skipIf(!rgw)('publishing a large file that changed after the build', () => {
-  it('should abort its multipart upload and publish no release', async () => {
+  it('should abort its multipart upload, publish no release, and publish once the file is restored', async () => {
     const { dir } = await buildFixtureRelease('1.0.0', { extraSlideBytes: 40 << 20 });
     const slide = join(dir, 'data', 'slides', 'big.tiff');
-    const handle = await import('node:fs/promises').then((fs) => fs.open(slide, 'r+'));
+    const original = await readFile(slide);
+    const handle = await open(slide, 'r+');
     await handle.write(Buffer.from('changed'), 0, 7, 30 << 20);
     await handle.close();
     const bucket = await newBucket(rgw!);
-    const run = await runCli(
-      ['publish', dir, '--to', `s3://${bucket}/set`, '--endpoint', rgw!.endpoint],
-      {
-        env: rgwEnv(rgw!),
-      },
-    );
+    const to = `s3://${bucket}/set`;
+    const run = await runCli(['publish', dir, '--to', to, '--endpoint', rgw!.endpoint], {
+      env: rgwEnv(rgw!),
+    });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/big\.tiff changed since the release was built \(hash mismatch\)/);
     // Other files may have gone up, but no release is visible and the slide was never completed.
@@ -311,5 +312,65 @@ describe.skipIf(!rgw)('publishing a large file that changed after the build', ()
     expect(keys).not.toContain('set/releases/1.0.0/manifest.json');
     expect(keys).not.toContain('set/latest.json');
     expect(keys).not.toContain(`set/objects/sha256/${big.sha256}`);
+
+    // The aborted upload id is not kept: a re-run after restoring the file starts afresh.
+    const journalDir = join(dir, '..', '.publish-journal');
+    for (const name of await readdir(journalDir).catch(() => [])) {
+      expect(await journalUploads(join(journalDir, name))).toEqual([]);
+    }
+    await writeFile(slide, original);
+    const again = await runCli(['publish', dir, '--to', to, '--endpoint', rgw!.endpoint], {
+      env: rgwEnv(rgw!),
+    });
+    expect(again.stderr).not.toMatch(/NoSuchKey|NoSuchUpload/);
+    expect(again.code).toBe(0);
+    const verify = await runCli(['verify', to, '--endpoint', rgw!.endpoint], { env: rgwEnv(rgw!) });
+    expect(verify.stderr).toContain('files match the manifest');
+    expect(verify.code).toBe(0);
+  });
+
+  it('should start a fresh multipart upload when the journalled one no longer exists', async () => {
+    const { dir, releasesDir } = await buildFixtureRelease('1.0.0', { extraSlideBytes: 40 << 20 });
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    const big = manifest.files.find((f) => f.path.endsWith('big.tiff'))!;
+    const bucket = await newBucket(rgw!);
+    const to = `s3://${bucket}/set`;
+    // An upload id the store has aborted since it was journalled (e.g. by a lifecycle rule).
+    const client = rgwClient(rgw!);
+    const key = `set/objects/sha256/${big.sha256}`;
+    const created = await client.send(
+      new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }),
+    );
+    await client.send(
+      new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: created.UploadId }),
+    );
+    const journalDir = join(releasesDir, '.publish-journal');
+    await mkdir(journalDir, { recursive: true });
+    const journal = join(journalDir, `1.0.0-${sha256(to).slice(0, 16)}.ndjson`);
+    await writeFile(journal, `${JSON.stringify({ upload: created.UploadId, key })}\n`);
+
+    const run = await runCli(['publish', dir, '--to', to, '--endpoint', rgw!.endpoint], {
+      env: rgwEnv(rgw!),
+    });
+    expect(run.stderr).not.toMatch(/NoSuchKey|NoSuchUpload/);
+    expect(run.code).toBe(0);
+    const verify = await runCli(['verify', to, '--endpoint', rgw!.endpoint], { env: rgwEnv(rgw!) });
+    expect(verify.code).toBe(0);
   });
 });
+
+/** Upload ids a journal still holds (started and neither completed nor forgotten). */
+async function journalUploads(path: string): Promise<string[]> {
+  const pending = new Map<string, string>();
+  for (const line of (await readFile(path, 'utf8')).split('\n').filter(Boolean)) {
+    const entry = JSON.parse(line) as {
+      upload?: string;
+      key?: string;
+      done?: string;
+      forget?: string;
+    };
+    if (entry.upload) pending.set(entry.key!, entry.upload);
+    else pending.delete((entry.done ?? entry.forget)!);
+  }
+  return [...pending.values()];
+}
