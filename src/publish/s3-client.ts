@@ -1,4 +1,5 @@
 import { S3Client, type S3ClientConfig, S3ServiceException } from '@aws-sdk/client-s3';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { PublishError, UsageError } from '../errors.js';
 
 /** Connection options for an S3-compatible store; credentials come from the AWS chain. */
@@ -11,7 +12,25 @@ export interface S3Options {
   anonymous?: boolean;
   /** Allow the EC2 instance-metadata credential source (it calls a link-local address). */
   instanceMetadata?: boolean;
+  /**
+   * Seconds a connection may stay silent before the request fails (default 60, or
+   * SLIDEPACK_S3_TIMEOUT); connecting may take at most 10 s of it.
+   */
+  timeout?: number;
 }
+
+/** How long a store may stay silent, in milliseconds: to connect, and mid-request. */
+export function storeTimeouts(options: S3Options): { connect: number; idle: number } {
+  const fromEnv = Number(process.env.SLIDEPACK_S3_TIMEOUT);
+  const seconds =
+    options.timeout ?? (Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_TIMEOUT);
+  const idle = Math.round(seconds * 1000);
+  return { connect: Math.min(idle, CONNECT_TIMEOUT), idle };
+}
+
+const DEFAULT_TIMEOUT = 60;
+const MAX_ATTEMPTS = 3;
+const CONNECT_TIMEOUT = 10_000;
 
 export interface S3Location {
   bucket: string;
@@ -39,8 +58,8 @@ export function createS3Client(options: S3Options): S3Client {
   }
   // The SDK warns that its releases after January 2027 need Node 22; slidepack pins its SDK.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const endpoint =
-    options.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
+  const endpoint = endpointOf(options);
+  const timeouts = storeTimeouts(options);
   return new S3Client({
     ...(endpoint ? { endpoint } : {}),
     region:
@@ -48,9 +67,20 @@ export function createS3Client(options: S3Options): S3Client {
     forcePathStyle: options.pathStyle ?? Boolean(endpoint),
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
-    maxAttempts: 3,
+    maxAttempts: MAX_ATTEMPTS,
+    // A socket idle timeout, not a whole-request one: a long part upload that keeps sending
+    // bytes is never cut, a gateway that accepts and then says nothing is.
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: timeouts.connect,
+      socketTimeout: timeouts.idle,
+    }),
     ...(options.anonymous ? ANONYMOUS : {}),
   });
+}
+
+/** The endpoint requests go to, when one was named (else the SDK's AWS default). */
+export function endpointOf(options: S3Options): string | undefined {
+  return options.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
 }
 
 /** Unsigned requests, as a browser or curl sends them: the store's public-read policy decides. */
@@ -79,10 +109,12 @@ export function explainS3Error(
   error: unknown,
   url: string,
   key?: string,
-  anonymous = false,
+  options: S3Options = {},
 ): PublishError {
   const where = key ? `${url} (${key})` : url;
   const code = errorCode(error);
+  const anonymous = options.anonymous ?? false;
+  if (code === 'TimeoutError') return silentStore(error, options, key);
   if (code === 'NoSuchBucket') {
     return new PublishError(`the bucket of ${url} does not exist; create it first`, code, key);
   }
@@ -112,6 +144,20 @@ export function explainS3Error(
   return new PublishError(`${where}: the store failed: ${code} ${message}`.trim(), code, key);
 }
 
+/** The store accepted no connection, or went silent mid-request, for longer than allowed. */
+function silentStore(error: unknown, options: S3Options, key?: string): PublishError {
+  const { connect, idle } = storeTimeouts(options);
+  const connecting = /establish a connection/.test(error instanceof Error ? error.message : '');
+  const what = connecting ? 'accept a connection' : 'answer';
+  const seconds = (connecting ? connect : idle) / 1000;
+  return new PublishError(
+    `the store at ${endpointOf(options) ?? 'AWS S3'} did not ${what} within ${seconds} s ` +
+      `(${MAX_ATTEMPTS} attempts); is it overloaded or not an S3 endpoint?`,
+    'TimeoutError',
+    key,
+  );
+}
+
 export function errorCode(error: unknown): string {
   if (error instanceof S3ServiceException) {
     if (error.name && error.name !== 'UnknownError') return error.name;
@@ -135,7 +181,6 @@ function isNetworkCode(code: string): boolean {
     'ENOTFOUND',
     'EHOSTUNREACH',
     'ETIMEDOUT',
-    'TimeoutError',
     'EAI_AGAIN',
   ].includes(code);
 }

@@ -39,7 +39,7 @@ export class S3Store implements Store {
   private readonly client: S3Client;
   private readonly bucket: string;
   private readonly prefix: string;
-  private readonly anonymous: boolean;
+  private readonly options: S3Options;
   private caps: StoreCapabilities | undefined;
   /** radosgw 16 compares If-Match with the ETag without its quotes; found by the probe. */
   private quoteIfMatch = true;
@@ -49,7 +49,7 @@ export class S3Store implements Store {
     this.url = url;
     this.bucket = location.bucket;
     this.prefix = location.prefix;
-    this.anonymous = options.anonymous ?? false;
+    this.options = options;
     this.client = createS3Client(options);
   }
 
@@ -340,7 +340,7 @@ export class S3Store implements Store {
   }
 
   private explain(error: unknown, key?: string) {
-    return explainS3Error(error, this.url, key, this.anonymous);
+    return explainS3Error(error, this.url, key, this.options);
   }
 
   async removeProbe(key: string): Promise<void> {

@@ -9,6 +9,7 @@ export interface StoreArgs extends GlobalArgs {
   pathStyle?: boolean;
   anonymous?: boolean;
   ec2Metadata?: boolean;
+  timeout?: number;
 }
 
 export function storeOptions<T>(yargs: Argv<T>): Argv<T & StoreArgs> {
@@ -22,6 +23,10 @@ export function storeOptions<T>(yargs: Argv<T>): Argv<T & StoreArgs> {
     .option('ec2-metadata', {
       type: 'boolean',
       describe: 'let the AWS credential chain ask the EC2 instance-metadata service',
+    })
+    .option('timeout', {
+      type: 'number',
+      describe: 'seconds the store may stay silent before a request fails (default 60)',
     }) as Argv<T & StoreArgs>;
 }
 
@@ -32,6 +37,7 @@ export function s3Options(args: StoreArgs): S3Options {
     ...(args.pathStyle !== undefined ? { pathStyle: args.pathStyle } : {}),
     ...(args.anonymous ? { anonymous: true } : {}),
     ...(args.ec2Metadata ? { instanceMetadata: true } : {}),
+    ...(args.timeout && args.timeout > 0 ? { timeout: args.timeout } : {}),
   };
 }
 
