@@ -101,7 +101,6 @@ const AUTH_CODES = new Set([
   'AccessDenied',
   'InvalidToken',
   'ExpiredToken',
-  'CredentialsProviderError',
 ]);
 
 /** Turn an SDK failure into a {@link PublishError} that says what to do; never shows keys. */
@@ -115,6 +114,15 @@ export function explainS3Error(
   const code = errorCode(error);
   const anonymous = options.anonymous ?? false;
   if (code === 'TimeoutError') return silentStore(error, options, key);
+  if (code === 'CredentialsProviderError') {
+    return new PublishError(
+      `${where}: no credentials were found locally; set AWS_ACCESS_KEY_ID and ` +
+        'AWS_SECRET_ACCESS_KEY, or AWS_PROFILE naming a profile in ~/.aws/credentials ' +
+        '(--anonymous reads a public release without any)',
+      code,
+      key,
+    );
+  }
   if (code === 'NoSuchBucket') {
     return new PublishError(`the bucket of ${url} does not exist; create it first`, code, key);
   }

@@ -1,6 +1,7 @@
+import { join } from 'node:path';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers.js';
+import { runCli, tempDir } from '../helpers.js';
 import { buildFixtureRelease } from './helpers.js';
 
 /** A gateway that accepts connections and never says a word. */
@@ -63,5 +64,31 @@ describe('store errors', () => {
     );
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`the store at ${endpoint} did not answer within 0.5 s`);
+  }, 60_000);
+});
+
+describe('no credentials', () => {
+  it('should say that no credentials were found locally and exit 1', async () => {
+    const { dir } = await buildFixtureRelease('1.0.0');
+    const home = await tempDir();
+    const none = {
+      HOME: home,
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_SESSION_TOKEN: '',
+      AWS_PROFILE: '',
+      AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
+      AWS_CONFIG_FILE: join(home, 'config'),
+    };
+    const run = await runCli(
+      ['publish', dir, '--to', 's3://bucket/set', '--endpoint', 'http://127.0.0.1:9'],
+      { env: none },
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('no credentials were found locally');
+    expect(run.stderr).toContain('AWS_ACCESS_KEY_ID');
+    expect(run.stderr).toContain('AWS_PROFILE');
+    expect(run.stderr).not.toContain('refused the credentials');
+    expect(run.stderr).not.toMatch(/at .*\.js:\d+/);
   }, 60_000);
 });
