@@ -1,16 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import { PublishError, UsageError } from '../errors.js';
+import { PublishError } from '../errors.js';
 import { sha256File } from '../io/hash.js';
 import { type Logger, silentLogger } from '../log.js';
-import { type ManifestFile, SLIDES_FOLDER } from '../release/manifest.js';
+import type { ManifestFile } from '../release/manifest.js';
 import { keyFor, releasePrefix } from './layout.js';
 import { eachLimited } from './limit.js';
 import { Progress } from './progress.js';
+import { selectSlides, wanted, warnWholeFiles } from './fetch-select.js';
 import { openForReading, readRemoteRelease, type RemoteRelease } from './remote.js';
 import type { S3Options } from './s3-client.js';
 import type { Store } from './store.js';
@@ -47,12 +48,14 @@ export async function fetchRelease(url: string, options: FetchOptions): Promise<
   const logger = options.logger ?? silentLogger;
   const store = openForReading(url, options.s3 ?? {});
   const remote = await readRemoteRelease(store, options.version);
+  // Filters are checked before anything is written: a typo must not leave a folder behind.
+  const slideNames = await selectSlides(remote, options);
+  const chosen = remote.manifest.files.filter((f) => wanted(f, slideNames, options));
+  warnWholeFiles(chosen, options, logger);
   const dir = resolve(options.out);
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'manifest.json'), remote.manifestBytes);
 
-  const slideNames = await selectSlides(remote, options, dir);
-  const chosen = remote.manifest.files.filter((f) => wanted(f, slideNames, options));
   const tags = await tagFiles(store, remote);
   const progress = new Progress('downloading', sum(chosen), chosen.length + tags.length, logger);
   await eachLimited([...tags, ...chosen], 4, async (file) => {
@@ -69,46 +72,6 @@ export async function fetchRelease(url: string, options: FetchOptions): Promise<
     fetched,
     skipped: remote.manifest.files.length - chosen.length,
   };
-}
-
-/** Slide file names (lower case) to fetch, or undefined for all of them. */
-async function selectSlides(remote: RemoteRelease, options: FetchOptions, dir: string) {
-  if (!options.splits?.length && !options.slides?.length) return undefined;
-  const names = new Set((options.slides ?? []).map((s) => s.toLowerCase()));
-  if (options.splits?.length) {
-    const splits = remote.manifest.files.find((f) => f.path === 'data/splits.csv');
-    if (!splits)
-      throw new UsageError(`release ${remote.version} has no splits.csv; --split cannot be used`);
-    await download(remote.store, remote, splits, dir);
-    const rows = parseCsv(await readFile(join(dir, splits.path), 'utf8'));
-    const header = rows.shift() ?? [];
-    const [idCol, nameCol, splitCol] = ['slide', 'name', 'split'].map((c) => header.indexOf(c));
-    for (const row of rows) {
-      if (!options.splits.includes(row[splitCol!] ?? '')) continue;
-      names.add((row[nameCol!] || row[idCol!] || '').split(/[\\/]/).pop()!.toLowerCase());
-      names.add((row[idCol!] ?? '').toLowerCase());
-    }
-  }
-  return names;
-}
-
-function wanted(
-  file: ManifestFile,
-  slides: Set<string> | undefined,
-  options: FetchOptions,
-): boolean {
-  const name = file.path.split('/').pop()!.toLowerCase();
-  const stem = name.replace(/\.[^.]+$/, '');
-  const inSlides =
-    !slides || slides.has(name) || [...slides].some((s) => s.replace(/\.[^.]+$/, '') === stem);
-  if (file.path.startsWith(SLIDES_FOLDER)) return !options.noSlides && inSlides;
-  if (file.path.startsWith('data/thumbnails/')) return inSlides;
-  const m = /^data\/annotations\/([^/]+)\/(.+)$/.exec(file.path);
-  if (!m) return true;
-  if (options.formats?.length && !options.formats.includes(m[1]!)) return false;
-  // One-slide-per-file formats: one file per slide, named after it.
-  const perSlide = !m[2]!.startsWith('annotations.') && m[2] !== 'loss-report.json';
-  return !perSlide || inSlides;
 }
 
 /** BagIt tag files of the release, so the download is a (possibly holey) bag. */
@@ -167,30 +130,4 @@ async function alreadyThere(path: string, file: ManifestFile): Promise<boolean> 
 
 function sum(files: { size: number }[]): number {
   return files.reduce((total, f) => total + f.size, 0);
-}
-
-/** RFC 4180 CSV: quoted cells may hold commas, quotes ("") and line breaks. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [[]];
-  let cell = '';
-  let quoted = false;
-  const endCell = () => {
-    rows[rows.length - 1]!.push(cell);
-    cell = '';
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted && c === '"' && text[i + 1] === '"') {
-      cell += '"';
-      i++;
-    } else if (c === '"') quoted = !quoted;
-    else if (quoted || (c !== ',' && c !== '\n' && c !== '\r')) cell += c;
-    else if (c === ',') endCell();
-    else if (c === '\n') {
-      endCell();
-      rows.push([]);
-    }
-  }
-  if (cell || rows[rows.length - 1]!.length) endCell();
-  return rows.filter((row) => row.length > 0);
 }
