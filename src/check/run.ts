@@ -4,8 +4,8 @@ import { InputError, UsageError } from '../errors.js';
 import { silentLogger } from '../log.js';
 import type { LossReportJson } from '../loss.js';
 import { type Message, Messages } from '../messages.js';
-import { readSlideInfo, type SlideInfo } from '../slide/info.js';
-import { expandSlidePaths } from '../slide/inputs.js';
+import type { SlideInfo } from '../slide/info.js';
+import { readSlideInfos } from '../slide/inputs.js';
 import { fixSet, writeSet } from './fix.js';
 import { loadSet, readerFor } from './load.js';
 import { validateSet } from './validate.js';
@@ -121,20 +121,9 @@ async function loadSlides(paths: string[]) {
       throw new InputError('--slides: no such file or folder', path);
     }
   }
-  const slides = new Map<string, SlideInfo>();
-  for (const path of await expandSlidePaths(paths)) {
-    try {
-      const info = await readSlideInfo(path, { sha256: false });
-      slides.set(info.file, info);
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      problems.push({
-        severity: 'warning',
-        ruleId: 'slide/unreadable',
-        message: error.message,
-        file: path,
-      });
-    }
+  const { slides, problems: unreadable } = await readSlideInfos(paths);
+  for (const { path, message } of unreadable) {
+    problems.push({ severity: 'warning', ruleId: 'slide/unreadable', message, file: path });
   }
   return { slides, problems };
 }

@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { dicomFiles } from './info.js';
+import { InputError } from '../errors.js';
+import { dicomFiles, readSlideInfo, type SlideInfo } from './info.js';
 
 /**
  * Slide paths from command-line arguments: a folder whose files are all DICOM is one slide (a
@@ -10,6 +11,28 @@ export async function expandSlidePaths(paths: string[]): Promise<string[]> {
   const out: string[] = [];
   for (const path of paths) out.push(...(await expandOne(path)));
   return out;
+}
+
+/**
+ * Headers of the slides named by command-line paths, keyed by file name, without hashing the
+ * files. A slide that cannot be read is returned as a problem, and the others are still read.
+ */
+export async function readSlideInfos(paths: string[]): Promise<{
+  slides: Map<string, SlideInfo>;
+  problems: { path: string; message: string }[];
+}> {
+  const slides = new Map<string, SlideInfo>();
+  const problems: { path: string; message: string }[] = [];
+  for (const path of await expandSlidePaths(paths)) {
+    try {
+      const info = await readSlideInfo(path, { sha256: false });
+      slides.set(info.file, info);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push({ path, message: error.message });
+    }
+  }
+  return { slides, problems };
 }
 
 async function expandOne(path: string): Promise<string[]> {

@@ -3,8 +3,8 @@ import type { Argv, CommandModule } from 'yargs';
 import { loadSet } from '../../check/load.js';
 import { formatIds } from '../../formats.js';
 import type { AnnotationObject } from '../../model/types.js';
-import { readSlideInfo, type SlideInfo } from '../../slide/info.js';
-import { expandSlidePaths } from '../../slide/inputs.js';
+import type { SlideInfo } from '../../slide/info.js';
+import { readSlideInfos } from '../../slide/inputs.js';
 import { formatStats } from '../../stats/format.js';
 import { computeStats } from '../../stats/index.js';
 import { type GlobalArgs, loggerFor, printJson, printLines } from '../context.js';
@@ -58,15 +58,8 @@ export function fileLabels(inputs: string[]): string[] {
 }
 
 async function slideInfos(paths: string[], args: StatsArgs): Promise<Map<string, SlideInfo>> {
-  const slides = new Map<string, SlideInfo>();
-  for (const path of await expandSlidePaths(paths)) {
-    try {
-      const info = await readSlideInfo(path, { sha256: false });
-      slides.set(info.file, info);
-    } catch (error) {
-      loggerFor(args).verbose(`skipped ${path}: ${(error as Error).message}`);
-    }
-  }
+  const { slides, problems } = await readSlideInfos(paths);
+  for (const { path, message } of problems) loggerFor(args).verbose(`skipped ${path}: ${message}`);
   return slides;
 }
 
