@@ -49,3 +49,9 @@ export async function eachLimited<T>(
   await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
   if (failed !== undefined) throw failed;
 }
+
+/** The value of a settled promise, or its error thrown; call in the order errors should win. */
+export function settled<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
+}

@@ -1,10 +1,10 @@
 import { PublishError } from '../errors.js';
 import { type Logger, silentLogger } from '../log.js';
 import { Journal } from './journal.js';
-import { PART_SIZE } from './multipart.js';
 import { INDEX_KEY, keyFor, LATEST_KEY, manifestKey, objectKey, releasePrefix } from './layout.js';
-import { eachLimited } from './limit.js';
+import { eachLimited, settled } from './limit.js';
 import { checkRelease, type LocalRelease, loadRelease } from './local.js';
+import { PART_SIZE } from './multipart.js';
 import { openStore } from './open.js';
 import { advancePointers, entryFor, pointersDone } from './pointers.js';
 import { human, Progress } from './progress.js';
@@ -54,17 +54,20 @@ export async function publishRelease(options: PublishOptions): Promise<PublishRe
   const version = release.manifest.version;
   const store = options.store ?? openStore(options.to, options.s3);
 
-  const checking = new Progress('checking', totalSize(release.files), release.files.length, logger);
-  await checkRelease(release, (bytes) => checking.add(bytes), PART_SIZE);
-  checking.finish();
-
-  const capabilities = await store.probe();
+  // The local check, the store's probe and the look at what it holds run at once: each waits
+  // on a different thing (disk, round trips), and none of them writes anything lasting.
+  const [checked, probed, published, planned] = await Promise.allSettled([
+    check(release, logger),
+    store.probe(),
+    alreadyPublished(store, release),
+    planUploads(store, release),
+  ]);
+  settled(checked);
+  const capabilities = settled(probed);
   describeCapabilities(store, capabilities, logger);
-  if (await alreadyPublished(store, release)) {
-    return finishPointers(store, release, capabilities, options, logger);
-  }
+  if (settled(published)) return finishPointers(store, release, capabilities, options, logger);
 
-  const uploads = await planUploads(store, release);
+  const uploads = settled(planned);
   const toSend = uploads.filter((u) => u.action === 'upload');
   const bytes = totalSize(toSend);
   logger.info(
@@ -89,6 +92,12 @@ export async function publishRelease(options: PublishOptions): Promise<PublishRe
 
   const done = await finishPointers(store, release, capabilities, options, logger);
   return { ...done, uploads, uploadedBytes: bytes };
+}
+
+async function check(release: LocalRelease, logger: Logger): Promise<void> {
+  const checking = new Progress('checking', totalSize(release.files), release.files.length, logger);
+  await checkRelease(release, (bytes) => checking.add(bytes), PART_SIZE);
+  checking.finish();
 }
 
 function totalSize(files: { size: number }[]): number {

@@ -193,6 +193,11 @@ function isNetworkCode(code: string): boolean {
   ].includes(code);
 }
 
+/** The store refused a body whose bytes differ from its signed SHA-256 (or Content-MD5). */
+export function isPayloadMismatch(error: unknown): boolean {
+  return statusOf(error) === 400 && /sha256|digest/i.test(errorCode(error));
+}
+
 export function statusOf(error: unknown): number | undefined {
   return (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
 }

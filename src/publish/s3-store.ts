@@ -13,11 +13,13 @@ import {
 } from '@aws-sdk/client-s3';
 import { PublishError } from '../errors.js';
 import { joinKey } from './layout.js';
+import { settled } from './limit.js';
 import { PART_SIZE, partLimit, uploadMultipart } from './multipart.js';
 import {
   createS3Client,
   errorCode,
   explainS3Error,
+  isPayloadMismatch,
   parseS3Url,
   type S3Options,
   statusOf,
@@ -40,7 +42,7 @@ export class S3Store implements Store {
   private readonly bucket: string;
   private readonly prefix: string;
   private readonly options: S3Options;
-  private caps: StoreCapabilities | undefined;
+  private probing: Promise<StoreCapabilities> | undefined;
   /** radosgw 16 compares If-Match with the ETag without its quotes; found by the probe. */
   private quoteIfMatch = true;
 
@@ -53,31 +55,59 @@ export class S3Store implements Store {
     this.client = createS3Client(options);
   }
 
-  /** Probe with a scratch object: conditional writes, If-Match spelling, SHA-256 checksums. */
-  async probe(): Promise<StoreCapabilities> {
-    if (this.caps) return this.caps;
-    const key = `.slidepack-probe/${randomBytes(8).toString('hex')}`;
+  /**
+   * Probe with scratch objects: conditional writes, If-Match spelling, SHA-256 checksums and
+   * whether signed bodies are checked. Each question has its own object, so the three run at
+   * once and no conditional write ever races another write to the same key.
+   */
+  probe(): Promise<StoreCapabilities> {
+    this.probing ??= this.runProbe();
+    return this.probing;
+  }
+
+  private async runProbe(): Promise<StoreCapabilities> {
+    const base = `.slidepack-probe/${randomBytes(8).toString('hex')}`;
+    const keys = [`${base}-create`, `${base}-match`, `${base}-body`] as const;
     const body = Buffer.from('slidepack probe\n');
-    const md5 = createHash('md5').update(body).digest('hex');
-    const checksums = await this.tryPut(key, body, { sha256: true });
-    const createOnly = (await this.tryPut(key, body, { ifNoneMatch: true })) ? 'guard' : 'native';
-    let compareAndSwap: StoreCapabilities['compareAndSwap'] = 'guard';
-    if (!(await this.tryPut(key, body, { ifMatch: '"0000"' }))) {
-      if (await this.tryPut(key, body, { ifMatch: `"${md5}"` })) compareAndSwap = 'native';
-      else if (await this.tryPut(key, body, { ifMatch: md5 })) {
-        compareAndSwap = 'native';
-        this.quoteIfMatch = false;
-      }
-    }
-    const bodyCheck = (await this.tryPut(key, body, { wrongPayloadHash: true })) ? 'md5' : 'sha256';
-    await this.removeProbe(key);
-    this.caps = {
-      createOnly,
-      compareAndSwap,
-      checksums: checksums ? 'sha256' : 'none',
-      bodyCheck,
+    const [writes, compareAndSwap, bodyCheck] = await Promise.allSettled([
+      this.probeCreate(keys[0], body),
+      this.probeIfMatch(keys[1], body),
+      this.probeBodyCheck(keys[2], body),
+    ]);
+    await Promise.all(keys.map((key) => this.removeProbe(key)));
+    return {
+      ...settled(writes),
+      compareAndSwap: settled(compareAndSwap),
+      bodyCheck: settled(bodyCheck),
     };
-    return this.caps;
+  }
+
+  /** Are SHA-256 checksums taken, and does `If-None-Match: *` refuse an existing key? */
+  private async probeCreate(key: string, body: Buffer) {
+    const checksums = await this.tryPut(key, body, { sha256: true });
+    // A store that refused the checksum stored nothing, and the next write needs the object.
+    if (!checksums) await this.tryPut(key, body, {});
+    const overwritten = await this.tryPut(key, body, { ifNoneMatch: true });
+    return {
+      checksums: checksums ? ('sha256' as const) : ('none' as const),
+      createOnly: overwritten ? ('guard' as const) : ('native' as const),
+    };
+  }
+
+  /** Does `If-Match` refuse a wrong ETag, and does the store want the ETag quoted? */
+  private async probeIfMatch(key: string, body: Buffer): Promise<'native' | 'guard'> {
+    const md5 = createHash('md5').update(body).digest('hex');
+    await this.tryPut(key, body, {});
+    if (await this.tryPut(key, body, { ifMatch: '"0000"' })) return 'guard';
+    if (await this.tryPut(key, body, { ifMatch: `"${md5}"` })) return 'native';
+    if (!(await this.tryPut(key, body, { ifMatch: md5 }))) return 'guard';
+    this.quoteIfMatch = false;
+    return 'native';
+  }
+
+  /** A store that checks signed bodies refuses one sent with the SHA-256 of other bytes. */
+  private async probeBodyCheck(key: string, body: Buffer): Promise<'sha256' | 'md5'> {
+    return (await this.tryPut(key, body, { wrongPayloadHash: true })) ? 'md5' : 'sha256';
   }
 
   /** True when the write succeeded; a refused condition or checksum gives false. */
@@ -103,9 +133,7 @@ export class S3Store implements Store {
       return true;
     } catch (error) {
       const status = statusOf(error);
-      if (how.wrongPayloadHash && status === 400 && /sha256|digest/i.test(errorCode(error))) {
-        return false;
-      }
+      if (how.wrongPayloadHash && isPayloadMismatch(error)) return false;
       if (how.sha256 && status === 400) return false;
       if (status === 412 || status === 501) return false;
       throw this.explain(error, key);

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, inject, it } from 'vitest';
 import { PART_SIZE, uploadMultipart } from '../../src/publish/multipart.js';
 import { S3Store } from '../../src/publish/s3-store.js';
@@ -67,11 +67,18 @@ const hooks = {
 };
 
 describe.skipIf(!rgw)('uploading a large file in parts to radosgw', () => {
-  it('should find that radosgw refuses a body whose signed SHA-256 is wrong', async () => {
+  it('should find what radosgw honours by probing and leave no scratch object', async () => {
     Object.assign(process.env, rgwEnv(rgw!));
     const bucket = await newBucket(rgw!);
     const store = new S3Store(`s3://${bucket}/set`, { endpoint: rgw!.endpoint });
-    expect((await store.probe()).bodyCheck).toBe('sha256');
+    expect(await store.probe()).toEqual({
+      checksums: 'sha256',
+      createOnly: 'native',
+      compareAndSwap: 'native',
+      bodyCheck: 'sha256',
+    });
+    const listed = await rgwClient(rgw!).send(new ListObjectsV2Command({ Bucket: bucket }));
+    expect(listed.Contents ?? []).toEqual([]);
   });
 
   for (const verified of [true, false]) {
