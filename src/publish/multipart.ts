@@ -12,7 +12,7 @@ import { PublishError } from '../errors.js';
 import { PART_SIZE } from '../release/parts.js';
 import { Limit } from './limit.js';
 import { FileHasher, giveBack, type PartDigest, takeBuffer } from './part-hasher.js';
-import { errorCode, withPayloadHash } from './s3-client.js';
+import { errorCode, isPayloadMismatch, withPayloadHash } from './s3-client.js';
 import type { LocalFile, UploadHooks } from './store.js';
 
 export { PART_SIZE };
@@ -45,6 +45,7 @@ type Existing = Map<number, { etag: string; size: number }>;
 /** One upload in progress: where it goes, what is already there, who hashes it. */
 interface Upload {
   target: MultipartTarget;
+  file: LocalFile;
   uploadId: string;
   existing: Existing;
   hasher: FileHasher;
@@ -56,10 +57,11 @@ interface Upload {
  * parts already on the store whose size and MD5 (the part ETag) match the local bytes are
  * kept. Every new part is sent with its SHA-256 signed (and as a checksum where the store takes
  * one); stores that do not check the signed SHA-256 also get Content-MD5 and have the returned
- * ETag compared. Parts are read once, in order, and hashed on a worker thread, which also
- * compares each part with its digest recorded at build time (a changed part is never sent) or,
- * without such a record, computes the file's SHA-256 from the very bytes sent; a file that no
- * longer matches its manifest is never completed. Returns the object's expected ETag.
+ * ETag compared. Parts are read once, in order. Where the store checks signed digests and the
+ * part digests recorded at build time are at hand, those are sent and the store refuses a part
+ * that changed; otherwise each part is hashed on a worker thread and compared with its record
+ * (a changed part is never sent) or, without a record, fed to the file's SHA-256. Either way a
+ * file that no longer matches its manifest is never completed. Returns the expected ETag.
  */
 export async function uploadMultipart(
   target: MultipartTarget,
@@ -68,7 +70,7 @@ export async function uploadMultipart(
 ): Promise<string> {
   const { uploadId, existing } = await startOrResume(target, file, hooks);
   const handle = await open(file.path, 'r');
-  const upload: Upload = { target, uploadId, existing, hasher: new FileHasher(), hooks };
+  const upload: Upload = { target, file, uploadId, existing, hasher: new FileHasher(), hooks };
   try {
     const parts = await sendParts(upload, handle, file).catch(async (error) => {
       if (changedErrors.has(error)) await abort(target, uploadId, hooks);
@@ -111,10 +113,7 @@ async function sendParts(upload: Upload, handle: FileHandle, file: LocalFile) {
       release();
       throw error;
     });
-    // Handed to the hasher here, in part order, so the whole-file SHA-256 sees them in order.
-    const md5 = !upload.target.sha256Verified || upload.existing.has(n);
-    const digest = upload.hasher.part(body, { md5, whole: !file.parts });
-    const job = sendPart(upload, body, n, checked(digest, file, n)).finally(release);
+    const job = sendPart(upload, body, n, digestOf(upload, body, file, n)).finally(release);
     job.then(
       () => giveBack(body, partLimit.size),
       () => {
@@ -198,7 +197,21 @@ function changed(file: LocalFile): PublishError {
   return error;
 }
 
-/** A part that differs from its digest recorded at build time is never sent. */
+/**
+ * The digests part `n` is sent with. A store that checks the signed SHA-256 of every body is
+ * given the digest recorded at build time as it is, unhashed: it refuses the part if the bytes
+ * changed since. Otherwise the part is hashed here (called in part order, so the whole-file
+ * SHA-256 sees the parts in order), and one that differs from its record is never sent.
+ */
+function digestOf(upload: Upload, body: Buffer, file: LocalFile, n: number) {
+  const resumed = upload.existing.has(n);
+  if (file.parts && upload.target.sha256Verified && !resumed) {
+    return Promise.resolve({ sha256: Buffer.from(file.parts[n - 1]!, 'hex') });
+  }
+  const md5 = !upload.target.sha256Verified || resumed;
+  return checked(upload.hasher.part(body, { md5, whole: !file.parts }), file, n);
+}
+
 async function checked(digest: Promise<PartDigest>, file: LocalFile, n: number) {
   const done = await digest;
   if (file.parts && file.parts[n - 1] !== done.sha256.toString('hex')) throw changed(file);
@@ -229,7 +242,13 @@ async function sendPart(
     ...(md5 ? { ContentMD5: md5.toString('base64') } : {}),
     ...(sha ? { ChecksumSHA256: sha } : {}),
   });
-  const sent = await target.client.send(withPayloadHash(command, sha256.toString('hex')));
+  const sent = await target.client
+    .send(withPayloadHash(command, sha256.toString('hex')))
+    .catch((error) => {
+      // The store found the bytes differ from the digest recorded at build time.
+      if (upload.file.parts && isPayloadMismatch(error)) throw changed(upload.file);
+      throw error;
+    });
   const etag = (sent.ETag ?? '').replaceAll('"', '');
   // Without MD5 the store vouched for the bytes by checking their signed SHA-256.
   if (md5 ? etag !== md5.toString('hex') : !/^[0-9a-f]{32}$/.test(etag)) {

@@ -41,18 +41,22 @@ parentPort.on('message', ({ id, body, md5, whole: all, finish }) => {
  * nothing is copied to the worker.
  */
 export class FileHasher {
-  private readonly worker = new Worker(WORKER_SOURCE, { eval: true });
+  // Started on first use: an upload whose parts the store checks against recorded digests
+  // never hashes anything.
+  private worker: Worker | undefined;
   private readonly waiting = new Map<number, (reply: Reply) => void>();
   private next = 0;
   private failure: Error | undefined;
 
-  constructor() {
-    this.worker.on('message', (reply: Reply) => {
+  private start(): Worker {
+    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    worker.on('message', (reply: Reply) => {
       this.waiting.get(reply.id)?.(reply);
       this.waiting.delete(reply.id);
     });
-    this.worker.on('error', (error) => this.fail(error));
-    this.worker.on('exit', () => this.fail(new Error('the hashing thread stopped')));
+    worker.on('error', (error) => this.fail(error));
+    worker.on('exit', () => this.fail(new Error('the hashing thread stopped')));
+    return worker;
   }
 
   /**
@@ -73,7 +77,7 @@ export class FileHasher {
 
   async close(): Promise<void> {
     this.failure ??= new Error('the file hasher is closed');
-    await this.worker.terminate();
+    await this.worker?.terminate();
   }
 
   private ask(message: {
@@ -88,6 +92,7 @@ export class FileHasher {
       this.waiting.set(id, (reply) =>
         reply.error ? reject(new Error(`hashing failed: ${reply.error}`)) : resolve(reply),
       );
+      this.worker ??= this.start();
       this.worker.postMessage({ id, ...message });
     });
   }

@@ -1,7 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import {
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { describe, expect, inject, it } from 'vitest';
 import { PART_SIZE, uploadMultipart } from '../../src/publish/multipart.js';
 import { S3Store } from '../../src/publish/s3-store.js';
@@ -81,14 +86,26 @@ describe.skipIf(!rgw)('uploading a large file in parts to radosgw', () => {
     expect(listed.Contents ?? []).toEqual([]);
   });
 
-  for (const verified of [true, false]) {
-    const how = verified ? 'signed SHA-256 only' : 'Content-MD5 as well';
-    it(`should store the exact bytes with ${how} on every part`, async () => {
+  for (const [verified, recorded] of [
+    [true, false],
+    [true, true],
+    [false, false],
+  ] as const) {
+    const how =
+      (verified ? 'signed SHA-256 only' : 'Content-MD5 as well') +
+      ' on every part' +
+      (recorded ? ' (digests recorded at build time)' : '');
+    it(`should store the exact bytes with ${how}`, async () => {
       const { bytes, file } = await threePartFile();
+      const recordedParts = recorded ? { parts: (await hashWithParts(file.path)).parts } : {};
       const { client, parts } = recordingClient();
       const bucket = await newBucket(rgw!);
       const target = { client, bucket, key: 'big', sha256Checksums: true, guard: async () => {} };
-      const etag = await uploadMultipart({ ...target, sha256Verified: verified }, file, hooks);
+      const etag = await uploadMultipart(
+        { ...target, sha256Verified: verified },
+        { ...file, ...recordedParts },
+        hooks,
+      );
 
       expect(parts).toHaveLength(3);
       for (const [i, sent] of parts.entries()) {
@@ -106,7 +123,7 @@ describe.skipIf(!rgw)('uploading a large file in parts to radosgw', () => {
     });
   }
 
-  it('should never send a part that differs from its digest recorded at build time', async () => {
+  it('should have the store refuse a part changed since the build; nothing completed', async () => {
     const { bytes, file } = await threePartFile();
     const recorded = await hashWithParts(file.path);
     expect(recorded.sha256).toBe(file.sha256);
@@ -122,8 +139,33 @@ describe.skipIf(!rgw)('uploading a large file in parts to radosgw', () => {
       hooks,
     );
     await expect(upload).rejects.toThrow(/changed since the release was built/);
-    const changedPart = createHash('sha256').update(bytes.subarray(PART_SIZE, 2 * PART_SIZE));
+
+    // The changed part went out under the digest recorded at build time, which the store refused.
+    const second = parts.find((p) => p.headers['x-amz-content-sha256'] === recorded.parts[1]);
+    expect(second).toBeDefined();
+    const head = client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'big' }));
+    await expect(head).rejects.toThrow();
+    const open = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
+    expect(open.Uploads ?? []).toEqual([]);
+  });
+
+  it('should never send a changed part to a store that does not check signed bodies', async () => {
+    const { bytes, file } = await threePartFile();
+    const recorded = await hashWithParts(file.path);
+    bytes[PART_SIZE + 10] = (bytes[PART_SIZE + 10] ?? 0) ^ 1;
+    await writeFile(file.path, bytes);
+    const { client, parts } = recordingClient();
+    const bucket = await newBucket(rgw!);
+    const target = { client, bucket, key: 'big', sha256Checksums: true, guard: async () => {} };
+    const upload = uploadMultipart(
+      { ...target, sha256Verified: false },
+      { ...file, parts: recorded.parts },
+      hooks,
+    );
+    await expect(upload).rejects.toThrow(/changed since the release was built/);
     const sent = parts.map((p) => p.headers['x-amz-content-sha256']);
+    expect(sent).not.toContain(recorded.parts[1]);
+    const changedPart = createHash('sha256').update(bytes.subarray(PART_SIZE, 2 * PART_SIZE));
     expect(sent).not.toContain(changedPart.digest('hex'));
     const head = client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'big' }));
     await expect(head).rejects.toThrow();
