@@ -6,6 +6,7 @@ import { converters, findConverter } from '../formats.js';
 import type { Logger } from '../log.js';
 import type { Messages } from '../messages.js';
 import type { Slide } from '../model/types.js';
+import { sameSlide } from '../slide/match.js';
 import type { ReleaseEntry, TargetFormat } from './plan.js';
 
 /** What the build steps share: the temporary release folder and where to report. */
@@ -134,24 +135,24 @@ export async function readSlides(path: string, context: StepContext): Promise<Sl
 
 /** Warn about annotated slides whose image is not in the release, and the reverse. */
 function checkSlideFiles(slides: Slide[], context: StepContext): void {
-  const files = new Set(context.slideNames.map((p) => p.split('/').pop()!.toLowerCase()));
-  const named = new Set<string>();
+  // What a slide may be: a top-level file or folder (a DICOM or multi-file slide's folder).
+  const entries = [...new Set(context.slideNames.map((p) => p.split('/')[2]!))];
+  const annotated = new Set<string>();
   for (const slide of slides) {
-    const name = (slide.name || slide.id).split(/[\\/]/).pop()!.toLowerCase();
-    named.add(name);
-    if (!files.has(name) && !context.externalSlides?.(slide.id)) {
+    const entry = entries.find((e) => sameSlide(slide, e));
+    if (entry) annotated.add(entry);
+    if (!entry && !context.externalSlides?.(slide.id)) {
+      const name = (slide.name || slide.id).split(/[\\/]/).pop()!;
       context.messages.warn(
         'release/slide-missing',
         `annotated slide "${slide.id}" has no image in the release`,
-        {
-          expected: `a file named ${name} in the slides folder`,
-        },
+        { expected: `a file named ${name} (with or without its extension) in the slides folder` },
       );
     }
   }
   for (const path of context.slideNames) {
-    const name = path.split('/').pop()!.toLowerCase();
-    if (!path.slice('data/slides/'.length).includes('/') && !named.has(name)) {
+    const entry = path.split('/')[2]!;
+    if (path.split('/').length === 3 && !annotated.has(entry)) {
       context.messages.info('release/slide-unannotated', `slide ${path} has no annotations`);
     }
   }

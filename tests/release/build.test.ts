@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFile, stat } from 'node:fs/promises';
+import { copyFile, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildRelease } from '../../src/release/build.js';
@@ -162,6 +162,30 @@ describe('release build', () => {
     ]);
     expect(run.code).toBe(1);
     expect(spawnSync('ls', ['-A', join(out, 'rel')], { encoding: 'utf8' }).stdout.trim()).toBe('');
+  });
+
+  it('should match annotated slides to slide files with or without their extension', async () => {
+    const out = await tempDir();
+    const export_ = real('qupath-geojson', 'lmd_objects.geojson');
+    await copyFile(export_, join(out, 'CMU-1-Small-Region.geojson'));
+    await copyFile(export_, join(out, 'no-such-slide.geojson'));
+    const run = await runCli([
+      'release',
+      'build',
+      '--slides',
+      SLIDES,
+      '-a',
+      join(out, 'CMU-1-Small-Region.geojson'),
+      join(out, 'no-such-slide.geojson'),
+      '--version',
+      '1.0.0',
+      '--no-thumbnails',
+      '-o',
+      join(out, 'rel'),
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/annotated slide "no-such-slide" has no image in the release/);
+    expect(run.stderr).not.toMatch(/"CMU-1-Small-Region" has no image/);
   });
 
   it('should pack everything but the slides into the zip archive', async () => {
