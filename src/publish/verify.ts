@@ -7,7 +7,7 @@ import { sha256File } from '../io/hash.js';
 import { type Logger, silentLogger } from '../log.js';
 import { parseManifestLines } from '../release/bagit.js';
 import type { ManifestFile } from '../release/manifest.js';
-import { keyFor } from './layout.js';
+import { keyFor, releasePrefix } from './layout.js';
 import { eachLimited } from './limit.js';
 import { loadRelease } from './local.js';
 import { Progress } from './progress.js';
@@ -58,15 +58,21 @@ async function localReleaseDir(target: string): Promise<string | undefined> {
   return undefined;
 }
 
+/** The manifest's files and the tag files tagmanifest-sha256.txt lists (size unknown: -1). */
+function withTagFiles(files: ManifestFile[], tagManifest: string): ManifestFile[] {
+  const out = [...files];
+  for (const [path, sha256] of parseManifestLines(tagManifest))
+    if (path !== 'manifest.json') out.push({ path, sha256, size: -1, mediaType: '' });
+  return out;
+}
+
 async function verifyFolder(dir: string, options: VerifyOptions): Promise<VerifyReport> {
   const release = await loadRelease(dir);
   const report = emptyReport(dir, release.manifest.version, release.releaseId);
-  const tags = parseManifestLines(
+  const files = withTagFiles(
+    release.manifest.files,
     await readFile(join(dir, 'tagmanifest-sha256.txt'), 'utf8').catch(() => ''),
   );
-  const files: ManifestFile[] = [...release.manifest.files];
-  for (const [path, sha256] of tags)
-    if (path !== 'manifest.json') files.push({ path, sha256, size: -1, mediaType: '' });
 
   const progress = new Progress(
     'verifying',
@@ -90,7 +96,8 @@ async function verifyFolder(dir: string, options: VerifyOptions): Promise<Verify
 async function verifyStore(store: Store, options: VerifyOptions): Promise<VerifyReport> {
   const remote = await readRemoteRelease(store, options.version);
   const report = emptyReport(store.url, remote.version, remote.releaseId);
-  const files = remote.manifest.files;
+  const tags = await store.read(`${releasePrefix(remote.version)}tagmanifest-sha256.txt`);
+  const files = withTagFiles(remote.manifest.files, tags?.body.toString('utf8') ?? '');
   const progress = new Progress(
     'verifying',
     sum(files),
@@ -101,11 +108,12 @@ async function verifyStore(store: Store, options: VerifyOptions): Promise<Verify
     const key = keyFor(remote.version, file);
     const info = await store.head(key);
     if (!info) return void report.missing.push(file.path);
-    if (info.size !== file.size)
+    if (file.size >= 0 && info.size !== file.size)
       return bad(report, file.path, `${info.size} bytes in the store, expected ${file.size}`);
     if (options.quick) {
-      if (info.sha256 && info.sha256 !== file.sha256)
-        return bad(report, file.path, 'stored SHA-256 differs');
+      // publish stores every object's SHA-256; one without it was written by something else.
+      if (!info.sha256) return bad(report, file.path, NO_STORED_SHA256);
+      if (info.sha256 !== file.sha256) return bad(report, file.path, 'stored SHA-256 differs');
     } else if ((await hashStream(store, key)) !== file.sha256) {
       return bad(report, file.path, 'SHA-256 of the downloaded bytes differs from the manifest');
     }
@@ -114,6 +122,10 @@ async function verifyStore(store: Store, options: VerifyOptions): Promise<Verify
   progress.finish();
   return finish(report);
 }
+
+const NO_STORED_SHA256 =
+  'no SHA-256 stored with the object (not written by slidepack publish); ' +
+  'verify without --quick hashes its bytes';
 
 async function hashStream(store: Store, key: string): Promise<string> {
   const hash = createHash('sha256');

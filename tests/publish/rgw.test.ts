@@ -7,6 +7,7 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { describe, expect, inject, it } from 'vitest';
@@ -129,6 +130,32 @@ describe.skipIf(!rgw)('publishing to radosgw', () => {
       /already published with different content|exists with other content/,
     );
     expect(await snapshot(rgwClient(rgw!), bucket)).toEqual(before);
+  });
+
+  it('should catch a replaced tag file, and a replaced slide even with --quick', async () => {
+    const { dir } = await buildFixtureRelease('1.0.0');
+    const bucket = await newBucket(rgw!);
+    const to = `s3://${bucket}/set`;
+    expect((await runCli(['publish', dir, '--to', to, ...endpoint()], { env: env() })).code).toBe(
+      0,
+    );
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    const slide = manifest.files.find((f) => f.path.endsWith('openslide-small.svs'))!;
+    const client = rgwClient(rgw!);
+    const put = (key: string, body: Buffer) =>
+      client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+
+    // Objects replaced with other bytes of the same size, by something other than slidepack.
+    const bagInfo = await readFile(join(dir, 'bag-info.txt'));
+    await put('set/releases/1.0.0/bag-info.txt', Buffer.from(bagInfo.toString().toUpperCase()));
+    const full = await runCli(['verify', to, ...endpoint()], { env: env() });
+    expect(full.code).toBe(1);
+    expect(full.stderr).toMatch(/bag-info\.txt.*SHA-256/);
+
+    await put(`set/objects/sha256/${slide.sha256}`, Buffer.alloc(slide.size, 7));
+    const quick = await runCli(['verify', to, '--quick', ...endpoint()], { env: env() });
+    expect(quick.code).toBe(1);
+    expect(quick.stderr).toMatch(/openslide-small\.svs.*no SHA-256 stored with the object/);
   });
 
   it('should finish a publish killed midway when run again, and verify the result', async () => {
