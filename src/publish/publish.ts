@@ -220,12 +220,29 @@ async function uploadAll(
   // Largest first, so one big slide does not start last and run alone.
   const ordered = [...uploads].sort((a, b) => b.size - a.size);
   await eachLimited(ordered, 4, async (upload) => {
-    await store.putFile(upload.key, byPath.get(upload.file)!, hooks);
+    const file = byPath.get(upload.file)!;
+    await store.putFile(upload.key, file, hooks).catch(async (error) => {
+      if (!(await storedMeanwhile(store, upload.key, file, error))) throw error;
+      logger.verbose(`${upload.key} was stored meanwhile by another publish, with the same bytes`);
+      progress.add(file.size);
+    });
     await journal.completed(upload.key);
     progress.fileDone();
     logger.event('uploaded', { key: upload.key, size: upload.size });
   });
   progress.finish();
+}
+
+/**
+ * A create-only write refused because the key appeared since the plan: another publish sharing
+ * a slide (or publishing this very release) stored it meanwhile. Keys are content-addressed or
+ * belong to this version, so the same size and SHA-256 mean the same object, which is kept.
+ */
+async function storedMeanwhile(store: Store, key: string, file: LocalFile, error: unknown) {
+  const code = error instanceof PublishError ? error.code : undefined;
+  if (code !== 'PreconditionFailed' && code !== 'Exists') return false;
+  const info = await store.head(key);
+  return info?.size === file.size && info.sha256 === file.sha256;
 }
 
 // LIMITATION: one policy resource per slide; AWS caps bucket policies at 20 KB (~150 slides).

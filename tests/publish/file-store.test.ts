@@ -29,6 +29,25 @@ describe('publishing to a local directory store', () => {
     expect(latest.version).toBe('1.1.0');
   });
 
+  it('should keep a slide another publish stored meanwhile with the same bytes', async () => {
+    const { dir } = await buildFixtureRelease('1.0.0');
+    const store = new FileStore(pathToFileURL(await tempDir()).href);
+    const putFile = store.putFile.bind(store);
+    const raced: string[] = [];
+    store.putFile = async (key, file, hooks) => {
+      // Another publish sharing this slide stores it between our plan and our write.
+      if (key.startsWith('objects/') && !raced.length) {
+        raced.push(key);
+        await putFile(key, file, hooks);
+      }
+      return putFile(key, file, hooks);
+    };
+    const done = await publishRelease({ release: dir, to: store.url, store });
+    expect(raced).toHaveLength(1);
+    expect(done.latest).toBe(true);
+    expect((await runCli(['verify', store.url])).code).toBe(0);
+  });
+
   it('should stop with a conflict when latest.json changes between read and write', async () => {
     const { dir } = await buildFixtureRelease('1.0.0');
     const store = new FileStore(pathToFileURL(await tempDir()).href);
