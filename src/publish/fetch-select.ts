@@ -56,13 +56,13 @@ export function wanted(
 /** Annotation files holding every slide are fetched whole: say so rather than silently. */
 export function warnWholeFiles(chosen: ManifestFile[], filters: FetchFilters, logger: Logger) {
   if (!filters.splits?.length && !filters.slides?.length) return;
-  const what = filters.splits?.length ? 'split' : 'slide';
+  const wanted = filters.splits?.length ? "the wanted split's slides" : 'the wanted slides';
   for (const file of chosen) {
     const m = ANNOTATION.exec(file.path);
     if (!m || isPerSlide(m[2]!) || m[2] === 'loss-report.json') continue;
     logger.warn(
-      `${m[1]}/${m[2]} holds every ${what}; filter by the slide's ${what} yourself ` +
-        '(it is fetched whole)',
+      `${m[1]}/${m[2]} holds the annotations of every slide and is fetched whole; ` +
+        `keep those of ${wanted} yourself`,
     );
   }
 }

@@ -118,7 +118,7 @@ export function explainS3Error(
     return new PublishError(
       `${where}: no credentials were found locally; set AWS_ACCESS_KEY_ID and ` +
         'AWS_SECRET_ACCESS_KEY, or AWS_PROFILE naming a profile in ~/.aws/credentials ' +
-        '(--anonymous reads a public release without any)',
+        '(verify and fetch read a public release with --anonymous)',
       code,
       key,
     );
@@ -143,7 +143,15 @@ export function explainS3Error(
   }
   if (isNetworkCode(code)) {
     return new PublishError(
-      `cannot reach the endpoint of ${url} (${code}); is it running?`,
+      `cannot reach the endpoint ${endpointOf(options) ?? 'of AWS S3'} for ${url} (${code}); ` +
+        'is it running?',
+      code,
+      key,
+    );
+  }
+  if (code === 'PreconditionFailed' && key) {
+    return new PublishError(
+      `${where}: written meanwhile by someone else (another publish?); not overwritten`,
       code,
       key,
     );

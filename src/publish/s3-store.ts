@@ -136,7 +136,8 @@ export class S3Store implements Store {
       if (how.wrongPayloadHash && isPayloadMismatch(error)) return false;
       if (how.sha256 && status === 400) return false;
       if (status === 412 || status === 501) return false;
-      throw this.explain(error, key);
+      // The scratch key means nothing to the user; the store's answer does.
+      throw this.explain(error);
     }
   }
 

@@ -61,11 +61,12 @@ describe('fetch filters', () => {
     const run = await runCli(['fetch', store, '--split', 'test', '-o', out]);
     expect(run.code).toBe(0);
     expect(run.stderr).toContain(
-      "coco/annotations.json holds every split; filter by the slide's split yourself",
+      'coco/annotations.json holds the annotations of every slide and is fetched whole; ' +
+        "keep those of the wanted split's slides yourself",
     );
-    expect(run.stderr).toContain('canonical/annotations.ndjson holds every split');
+    expect(run.stderr).toContain('canonical/annotations.ndjson holds the annotations of every');
     // Per-slide files are filtered, so nothing is said about them.
-    expect(run.stderr).not.toMatch(/asap-xml\/.* holds every/);
+    expect(run.stderr).not.toMatch(/asap-xml\/.* holds the annotations/);
     expect(run.stderr).not.toContain('loss-report.json holds');
   });
 
