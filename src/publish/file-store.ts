@@ -1,11 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { constants, createReadStream } from 'node:fs';
+import { hostname } from 'node:os';
 import {
   copyFile,
   link,
   mkdir,
   open,
   readFile,
+  readdir,
   rename,
   rm,
   stat,
@@ -127,9 +129,16 @@ export class FileStore implements Store {
     return etag;
   }
 
+  /**
+   * A temporary name beside `target` that says which process on which machine wrote it, so
+   * the leftovers of a killed publish on this machine can be told apart and removed.
+   */
   private async tempBeside(target: string): Promise<string> {
-    await mkdir(dirname(target), { recursive: true });
-    return join(dirname(target), `.${randomBytes(6).toString('hex')}.tmp`);
+    const folder = dirname(target);
+    await mkdir(folder, { recursive: true });
+    await removeStaleTemps(folder);
+    const owner = `${TEMP_HOST}.${process.pid}`;
+    return join(folder, `.${owner}.${randomBytes(6).toString('hex')}.tmp`);
   }
 
   /** Atomic create-only: a hard link fails with EEXIST when the name is taken. */
@@ -188,4 +197,30 @@ export class FileStore implements Store {
   }
 
   async removeProbe(): Promise<void> {}
+}
+
+const TEMP_HOST = hostname().replace(/[^A-Za-z0-9-]/g, '_');
+const TEMP_NAME = /^\.([A-Za-z0-9_-]+)\.(\d+)\.[0-9a-f]{12}\.tmp$/;
+
+const swept = new Set<string>();
+
+/** Remove temporary files in `folder` left by processes of this machine that are gone. */
+async function removeStaleTemps(folder: string): Promise<void> {
+  if (swept.has(folder)) return;
+  swept.add(folder);
+  for (const name of await readdir(folder).catch(() => [] as string[])) {
+    const m = TEMP_NAME.exec(name);
+    if (m?.[1] === TEMP_HOST && !alive(Number(m[2]))) {
+      await rm(join(folder, name), { force: true });
+    }
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

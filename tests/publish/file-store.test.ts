@@ -1,4 +1,6 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -46,6 +48,27 @@ describe('publishing to a local directory store', () => {
     expect(raced).toHaveLength(1);
     expect(done.latest).toBe(true);
     expect((await runCli(['verify', store.url])).code).toBe(0);
+  });
+
+  it("should remove a killed publish's temporary files, and no one else's", async () => {
+    const { dir } = await buildFixtureRelease('1.0.0');
+    const store = new FileStore(pathToFileURL(await tempDir()).href);
+    const objects = join(store.root, 'objects', 'sha256');
+    await mkdir(objects, { recursive: true });
+    const host = hostname().replace(/[^A-Za-z0-9-]/g, '_');
+    const gone = spawnSync('true').pid!;
+    const names = {
+      killed: `.${host}.${gone}.0123456789ab.tmp`,
+      running: `.${host}.${process.pid}.0123456789ab.tmp`,
+      elsewhere: `.other-machine.${gone}.0123456789ab.tmp`,
+    };
+    for (const name of Object.values(names)) await writeFile(join(objects, name), 'partial');
+
+    await publishRelease({ release: dir, to: store.url, store });
+    const left = await readdir(objects);
+    expect(left).not.toContain(names.killed);
+    expect(left).toContain(names.running);
+    expect(left).toContain(names.elsewhere);
   });
 
   it('should stop with a conflict when latest.json changes between read and write', async () => {
