@@ -86,7 +86,8 @@ async function verifyFolder(dir: string, options: VerifyOptions): Promise<Verify
     if (file.size >= 0 && info.size !== file.size)
       return bad(report, file.path, `${info.size} bytes, expected ${file.size}`);
     const hash = await sha256File(join(dir, file.path));
-    if (hash !== file.sha256) return bad(report, file.path, 'SHA-256 differs from the manifest');
+    if (hash !== file.sha256)
+      return bad(report, file.path, `SHA-256 differs from ${listing(file)}`);
     count(report, info.size, progress);
   });
   progress.finish();
@@ -115,12 +116,21 @@ async function verifyStore(store: Store, options: VerifyOptions): Promise<Verify
       if (!info.sha256) return bad(report, file.path, NO_STORED_SHA256);
       if (info.sha256 !== file.sha256) return bad(report, file.path, 'stored SHA-256 differs');
     } else if ((await hashStream(store, key)) !== file.sha256) {
-      return bad(report, file.path, 'SHA-256 of the downloaded bytes differs from the manifest');
+      return bad(
+        report,
+        file.path,
+        `SHA-256 of the downloaded bytes differs from ${listing(file)}`,
+      );
     }
     count(report, file.size, progress);
   });
   progress.finish();
   return finish(report);
+}
+
+/** Where the expected SHA-256 of a file comes from: tag files have no size in the manifest. */
+function listing(file: ManifestFile): string {
+  return file.size < 0 ? 'tagmanifest-sha256.txt' : 'the manifest';
 }
 
 const NO_STORED_SHA256 =

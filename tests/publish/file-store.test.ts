@@ -115,7 +115,10 @@ describe('publishing to a local directory store', () => {
     const partial = await runCli(['verify', out]);
     expect(partial.code).toBe(0);
     expect(partial.stderr).toMatch(/files match the manifest, \d+ missing/);
-    expect((await runCli(['verify', out, '--complete'])).code).toBe(1);
+    expect(partial.stderr).toContain('not downloaded: data/slides/CMU-1-Small-Region.svs');
+    const complete = await runCli(['verify', out, '--complete']);
+    expect(complete.code).toBe(1);
+    expect(complete.stderr.split('CMU-1-Small-Region.svs')).toHaveLength(2);
 
     const canonical = join(root, 'releases/1.0.0/data/annotations/canonical/annotations.ndjson');
     await writeFile(canonical, (await readFile(canonical, 'utf8')).replace('Tumor', 'Tumur'));

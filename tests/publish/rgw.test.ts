@@ -150,7 +150,7 @@ describe.skipIf(!rgw)('publishing to radosgw', () => {
     await put('set/releases/1.0.0/bag-info.txt', Buffer.from(bagInfo.toString().toUpperCase()));
     const full = await runCli(['verify', to, ...endpoint()], { env: env() });
     expect(full.code).toBe(1);
-    expect(full.stderr).toMatch(/bag-info\.txt.*SHA-256/);
+    expect(full.stderr).toMatch(/bag-info\.txt.*SHA-256.*tagmanifest-sha256\.txt/);
 
     await put(`set/objects/sha256/${slide.sha256}`, Buffer.alloc(slide.size, 7));
     const quick = await runCli(['verify', to, '--quick', ...endpoint()], { env: env() });

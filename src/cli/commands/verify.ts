@@ -32,8 +32,9 @@ async function handler(args: VerifyArgs): Promise<void> {
     `match the manifest` +
     (report.missing.length ? `, ${report.missing.length} missing` : '');
   logger.info(summary);
-  for (const path of report.missing)
-    logger[missingIsError ? 'error' : 'verbose'](`missing: ${path}`);
+  // A partial download lists what it lacks; when missing files are errors they are listed once,
+  // below, with the other failures.
+  if (!missingIsError) for (const path of report.missing) logger.info(`not downloaded: ${path}`);
   const messages: Message[] = report.bad.map((b) => ({
     severity: 'error',
     ruleId: 'verify/mismatch',
