@@ -72,7 +72,7 @@ export async function uploadMultipart(
   const handle = await open(file.path, 'r');
   const upload: Upload = { target, file, uploadId, existing, hasher: new FileHasher(), hooks };
   try {
-    const parts = await sendParts(upload, handle, file).catch(async (error) => {
+    const parts = await sendParts(upload, handle).catch(async (error) => {
       if (changedErrors.has(error)) await abort(target, uploadId, hooks);
       throw error;
     });
@@ -103,7 +103,8 @@ export async function uploadMultipart(
 }
 
 /** Read the parts in order (at most {@link partLimit} in memory) and send them concurrently. */
-async function sendParts(upload: Upload, handle: FileHandle, file: LocalFile) {
+async function sendParts(upload: Upload, handle: FileHandle) {
+  const { file } = upload;
   const count = Math.ceil(file.size / PART_SIZE);
   const jobs: Promise<DonePart>[] = [];
   let failed = false;
@@ -113,7 +114,7 @@ async function sendParts(upload: Upload, handle: FileHandle, file: LocalFile) {
       release();
       throw error;
     });
-    const job = sendPart(upload, body, n, digestOf(upload, body, file, n)).finally(release);
+    const job = sendPart(upload, body, n, digestOf(upload, body, n)).finally(release);
     job.then(
       () => giveBack(body, partLimit.size),
       () => {
@@ -203,7 +204,8 @@ function changed(file: LocalFile): PublishError {
  * changed since. Otherwise the part is hashed here (called in part order, so the whole-file
  * SHA-256 sees the parts in order), and one that differs from its record is never sent.
  */
-function digestOf(upload: Upload, body: Buffer, file: LocalFile, n: number) {
+function digestOf(upload: Upload, body: Buffer, n: number) {
+  const { file } = upload;
   const resumed = upload.existing.has(n);
   if (file.parts && upload.target.sha256Verified && !resumed) {
     return Promise.resolve({ sha256: Buffer.from(file.parts[n - 1]!, 'hex') });
